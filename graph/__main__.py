@@ -1,0 +1,5 @@
+"""Run the command line with ``python -m kjgraph``."""
+
+from kjgraph.cli import main
+
+main()

@@ -1,0 +1,18 @@
+"""Ontology documentation in HTML, generated from ``ontology/kjgraph.ttl`` with pyLODE."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kjgraph.resources import ontology_dir
+
+
+def write_ontology_docs(out: Path) -> Path:
+    """Write the HTML documentation of the ontology to ``out`` and return the path."""
+    from pylode import OntPub
+
+    html = OntPub(ontology=str(ontology_dir() / "kjgraph.ttl")).make_html()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out

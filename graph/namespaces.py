@@ -1,0 +1,148 @@
+"""Namespaces of kjgraph and of the vocabularies it uses.
+
+External vocabularies come from RDFLib's constants; ``KJO`` lists the terms of
+``ontology/kjgraph.ttl`` (a test fails when the two drift apart).
+
+>>> from kjgraph.namespaces import KJO, ID
+>>> ID.event("2026-01-13-nara-summit")
+rdflib.term.URIRef('https://w3id.org/kjgraph/id/event/2026-01-13-nara-summit')
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+BASE = "https://w3id.org/kjgraph/"
+
+# RDFLib's WGS constant uses https://, but the W3C Basic Geo vocabulary is http://.
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+SHAPES = Namespace(BASE + "shapes#")
+
+
+class KJO(DefinedNamespace):
+    """The kjgraph ontology, ``https://w3id.org/kjgraph/ontology#`` (prefix ``kjo:``)."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    Agreement: URIRef
+    AgreementSigning: URIRef
+    Anniversary: URIRef
+    Arrangement: URIRef
+    BodyMembership: URIRef
+    City: URIRef
+    Commitment: URIRef
+    Country: URIRef
+    DiplomaticMeeting: URIRef
+    Disaster: URIRef
+    Event: URIRef
+    EventSeries: URIRef
+    Gathering: URIRef
+    GovernmentBody: URIRef
+    Incident: URIRef
+    JointBody: URIRef
+    JointDeclaration: URIRef
+    Office: URIRef
+    OfficialVisit: URIRef
+    Organization: URIRef
+    Participation: URIRef
+    Person: URIRef
+    Place: URIRef
+    PressConference: URIRef
+    Proposal: URIRef
+    Publisher: URIRef
+    Region: URIRef
+    Role: URIRef
+    Ruling: URIRef
+    SeriesPhase: URIRef
+    SharedPosition: URIRef
+    SidelineMeeting: URIRef
+    Site: URIRef
+    Source: URIRef
+    SourceGraph: URIRef
+    StateVisit: URIRef
+    Status: URIRef
+    Summit: URIRef
+    Tenure: URIRef
+    Topic: URIRef
+    Treaty: URIRef
+    Visit: URIRef
+    WorkingVisit: URIRef
+    acting: URIRef
+    active: URIRef
+    agreed: URIRef
+    agreedAt: URIRef
+    earliestDate: URIRef
+    emphasised: URIRef
+    ended: URIRef
+    enteredIntoForce: URIRef
+    establishedBy: URIRef
+    establishedOn: URIRef
+    firstVisitDuring: URIRef
+    guest: URIRef
+    holder: URIRef
+    host: URIRef
+    inCapacityOf: URIRef
+    inForce: URIRef
+    inSeries: URIRef
+    latestDate: URIRef
+    ledBy: URIRef
+    ofCountry: URIRef
+    office: URIRef
+    officeOf: URIRef
+    onBehalfOf: URIRef
+    partOf: URIRef
+    participant: URIRef
+    participantRole: URIRef
+    participation: URIRef
+    party: URIRef
+    phase: URIRef
+    place: URIRef
+    planned: URIRef
+    proposed: URIRef
+    reaffirmed: URIRef
+    reciprocates: URIRef
+    refersTo: URIRef
+    resultedIn: URIRef
+    role: URIRef
+    roles: URIRef
+    signatory: URIRef
+    signatoryRole: URIRef
+    signed: URIRef
+    signedAt: URIRef
+    signedOn: URIRef
+    status: URIRef
+    statuses: URIRef
+    suspended: URIRef
+    terminated: URIRef
+    terminatedOn: URIRef
+
+
+class _Instances:
+    """Instance IRIs: ``https://w3id.org/kjgraph/id/<kind>/<slug>``."""
+
+    def __call__(self, kind: str, slug: str) -> URIRef:
+        return URIRef(f"{BASE}id/{kind}/{slug}")
+
+    def __getattr__(self, kind: str):
+        if kind.startswith("_"):
+            raise AttributeError(kind)
+        return lambda slug: self(kind, slug)
+
+
+ID = _Instances()
+
+
+def source_graph(source_id: str) -> URIRef:
+    """The named graph holding every statement of one source."""
+    return URIRef(f"{BASE}graph/source/{source_id}")
+
+
+ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
+VOCABULARY_GRAPH = URIRef(BASE + "graph/vocabulary")
+SOURCES_GRAPH = URIRef(BASE + "graph/sources")

@@ -1,0 +1,479 @@
+"""Turn the checked catalog of records into RDF quads, one named graph per source.
+
+Each record's statements go into the named graph of every source it cites
+(``https://w3id.org/kjgraph/graph/source/<id>``); vocabulary (offices, topics,
+series) goes into ``graph/vocabulary``, source descriptions into
+``graph/sources``, the ontology into ``graph/ontology``. The flat schema.org
+shortcuts (``schema:startDate``, ``schema:location``, ``schema:attendee``) and
+the superclass types are derived here, never typed by hand. The default graph
+holds the union of all named graphs, each triple once.
+
+>>> from kjgraph.loader import load_catalog
+>>> ds = build_dataset(load_catalog())
+>>> ID.event("2026-01-13-nara-summit") in set(ds.subjects())
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import cache
+
+from kjgraph import records as r
+from kjgraph.dates import PartialDate
+from kjgraph.loader import Catalog, tenure_covering
+from kjgraph.namespaces import (
+    BASE,
+    GEO,
+    ID,
+    KJO,
+    ONTOLOGY_GRAPH,
+    SOURCES_GRAPH,
+    VOCABULARY_GRAPH,
+    WIKIDATA,
+    source_graph,
+)
+from kjgraph.resources import ontology_dir
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SDO, SKOS, TIME
+
+TOPIC_SCHEME = ID.scheme("topics")
+_SOURCE_TYPES = {
+    "NewsArticle": SDO.NewsArticle,
+    "EncyclopediaArticle": SDO.Article,
+    "OfficialStatement": SDO.Article,
+    "TreatyText": SDO.Legislation,
+    "WebPage": SDO.WebPage,
+}
+_ROLES = {"host": KJO.host, "guest": KJO.guest, "participant": KJO.participantRole,
+          "signatory": KJO.signatoryRole}
+
+
+_ROLE_NAMES = {
+    "host": {"en": "host", "ko": "주최", "ja": "主催", "de": "Gastgeber"},
+    "guest": {"en": "guest", "ko": "방문", "ja": "訪問側", "de": "Gast"},
+    "participant": {"en": "participant", "ko": "참석", "ja": "参加", "de": "Teilnehmer"},
+    "signatory": {"en": "signatory", "ko": "서명", "ja": "署名", "de": "Unterzeichner"},
+}
+
+
+def localized(record: r.Record | None, lang: str) -> str:
+    """The record's label in ``lang``, falling back to English."""
+    if record is None:
+        return "?"
+    return record.labels.get(lang, record.labels["en"])
+
+
+def camel(slug: str) -> str:
+    """``in-force`` → ``inForce`` (status slugs to ontology individuals)."""
+    head, *rest = slug.split("-")
+    return head + "".join(p.title() for p in rest)
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unknown"
+
+
+@cache
+def load_ontology() -> Graph:
+    """The ontology graph, parsed once per process."""
+    return Graph().parse(ontology_dir() / "kjgraph.ttl", format="turtle")
+
+
+def superclasses(ontology: Graph) -> dict[URIRef, set[URIRef]]:
+    """Each class with every class above it (reflexive, transitive)."""
+    closure: dict[URIRef, set[URIRef]] = {}
+    for cls in set(ontology.subjects(RDF.type, OWL.Class)):
+        closure[cls] = {c for c in ontology.transitive_objects(cls, RDFS.subClassOf)
+                        if isinstance(c, URIRef)}
+    return closure
+
+
+class _Writer:
+    """Adds the statements of one record to the graphs of its sources."""
+
+    def __init__(self, dataset: Dataset, catalog: Catalog):
+        self.ds = dataset
+        self.catalog = catalog
+        self.supers = superclasses(load_ontology())
+
+    # -- helpers ------------------------------------------------------------------
+    def iri(self, kind: str, slug: str) -> URIRef:
+        if kind == "places":
+            place = self.catalog.places.get(slug)
+            return ID.country(slug) if place and place.kind == "Country" else ID.place(slug)
+        if kind == "bodies" or (kind == "actors" and slug in self.catalog.bodies):
+            return ID.organization(slug)
+        if kind == "actors":
+            return self.iri("places", slug)
+        if kind == "refs":
+            for candidate in ("events", "agreements", "bodies"):
+                if slug in self.catalog.of_kind(candidate):
+                    return self.iri(candidate, slug)
+        singular = {"people": "person", "series": "series", "agreements": "agreement",
+                    "events": "event", "tenures": "tenure", "offices": "office",
+                    "topics": "topic", "sources": "source"}[kind]
+        return ID(singular, slug)
+
+    def graphs(self, sources: Iterable[str]) -> list[Graph]:
+        return [self.ds.graph(source_graph(s)) for s in sources]
+
+    def typed(self, graphs: list[Graph], subject: URIRef, cls: URIRef) -> None:
+        for g in graphs:
+            for c in {cls} | self.supers.get(cls, set()):
+                g.add((subject, RDF.type, c))
+
+    def labels(self, graphs: list[Graph], subject: URIRef, record: r.Record, *,
+               name: bool = False, pref: bool = False) -> None:
+        for g in graphs:
+            for lang, text in record.labels.items():
+                lit = Literal(text, lang=lang)
+                g.add((subject, RDFS.label, lit))
+                if name:
+                    g.add((subject, SDO.name, lit))
+                if pref:
+                    g.add((subject, SKOS.prefLabel, lit))
+            for lang, texts in record.alt_labels.items():
+                for text in texts:
+                    g.add((subject, SKOS.altLabel, Literal(text, lang=lang)))
+            for lang, text in record.description.items():
+                g.add((subject, SDO.description, Literal(text, lang=lang)))
+            if record.wikidata:
+                g.add((subject, SKOS.exactMatch, WIKIDATA[record.wikidata]))
+
+    def cite(self, graphs: list[Graph], subject: URIRef, sources: Iterable[str]) -> None:
+        for g, source in zip(graphs, sources, strict=True):
+            g.add((subject, DCTERMS.source, ID.source(source)))
+
+    def when(self, graphs: list[Graph], subject: URIRef, start: PartialDate | None,
+             end: PartialDate | None = None, *, flat: bool = True,
+             open_ended: bool = False) -> URIRef | None:
+        """OWL-Time instant or interval, the derived bounds, and schema:startDate/endDate.
+
+        With ``open_ended`` the time is always an interval, whose end may be unknown
+        (a term of office still running); it is returned.
+        """
+        if start is None:
+            return None
+        is_interval = open_ended or (end is not None and end != start)
+        node = (URIRef(f"{BASE}id/time/{start}--{end or 'open'}") if is_interval
+                else URIRef(f"{BASE}id/time/{start}"))
+        for g in graphs:
+            if is_interval:
+                g.add((node, RDF.type, TIME.ProperInterval))
+                g.add((node, TIME.hasBeginning, self.instant(g, start)))
+                if end is not None:
+                    g.add((node, TIME.hasEnd, self.instant(g, end)))
+            else:
+                self.instant(g, start)
+            g.add((subject, TIME.hasTime, node))
+            g.add((subject, KJO.earliestDate, Literal(start.earliest, datatype=XSD.date)))
+            last = (end or start).latest if (end is not None or not open_ended) else None
+            if last is not None:
+                g.add((subject, KJO.latestDate, Literal(last, datatype=XSD.date)))
+            if flat:
+                g.add((subject, SDO.startDate, start.literal()))
+                if end is not None and end != start:
+                    g.add((subject, SDO.endDate, end.literal()))
+        return node
+
+    def instant(self, g: Graph, day: PartialDate) -> URIRef:
+        node = URIRef(f"{BASE}id/time/{day}")
+        g.add((node, RDF.type, TIME.Instant))
+        prop = {"day": TIME.inXSDDate, "month": TIME.inXSDgYearMonth,
+                "year": TIME.inXSDgYear}[day.precision]
+        g.add((node, prop, day.literal()))
+        return node
+
+    def subjects(self, graphs: list[Graph], subject: URIRef, topics: Iterable[str]) -> None:
+        for g in graphs:
+            for topic in topics:
+                g.add((subject, DCTERMS.subject, ID.topic(topic)))
+                g.add((subject, SDO.about, ID.topic(topic)))
+
+    # -- records ------------------------------------------------------------------
+    def source(self, source: r.Source) -> None:
+        g = self.ds.graph(SOURCES_GRAPH)
+        s = ID.source(source.id)
+        for cls in (KJO.Source, _SOURCE_TYPES[source.kind]):
+            self.typed([g], s, cls)
+        g.add((s, RDFS.label, Literal(source.title)))
+        g.add((s, SDO.headline, Literal(source.title)))
+        g.add((s, DCTERMS.title, Literal(source.title)))
+        g.add((s, SDO.inLanguage, Literal(source.language)))
+        if source.url:
+            g.add((s, SDO.url, URIRef(source.url)))
+        if source.file:
+            document = self.catalog.root / "documents" / source.file
+            g.add((s, SDO.url, URIRef(f"{BASE}document/{source.file}")))
+            if document.is_file():
+                text = document.read_text(encoding="utf-8").strip()
+                g.add((s, SDO.text, Literal(text, lang=source.language)))
+        if source.publisher:
+            publisher = ID.publisher(slugify(source.publisher))
+            self.typed([g], publisher, KJO.Publisher)
+            g.add((publisher, RDFS.label, Literal(source.publisher)))
+            g.add((s, SDO.publisher, publisher))
+        if source.published:
+            g.add((s, SDO.datePublished, source.published.literal()))
+        for lang, text in source.description.items():
+            g.add((s, SDO.description, Literal(text, lang=lang)))
+        named = source_graph(source.id)
+        self.typed([g], named, KJO.SourceGraph)
+        g.add((named, PROV.wasDerivedFrom, s))
+        g.add((named, RDFS.label, Literal(f"Statements of source {source.id}", lang="en")))
+
+    def place(self, place: r.Place) -> None:
+        s = self.iri("places", place.id)
+        gs = self.graphs(place.sources)
+        self.typed(gs, s, getattr(KJO, place.kind))
+        self.labels(gs, s, place, name=True)
+        self.cite(gs, s, place.sources)
+        for g in gs:
+            if place.in_:
+                g.add((s, SDO.containedInPlace, self.iri("places", place.in_)))
+            if place.lat is not None and place.long is not None:
+                g.add((s, GEO.lat, Literal(Decimal(str(place.lat)))))
+                g.add((s, GEO.long, Literal(Decimal(str(place.long)))))
+
+    def person(self, person: r.Person) -> None:
+        s = ID.person(person.id)
+        gs = self.graphs(person.sources)
+        self.typed(gs, s, KJO.Person)
+        self.labels(gs, s, person, name=True)
+        self.cite(gs, s, person.sources)
+        for g in gs:
+            if person.country:
+                g.add((s, SDO.nationality, self.iri("places", person.country)))
+            if person.born:
+                g.add((s, SDO.birthDate, person.born.literal()))
+            if person.died:
+                g.add((s, SDO.deathDate, person.died.literal()))
+
+    def office(self, office: r.Office) -> None:
+        g = self.ds.graph(VOCABULARY_GRAPH)
+        s = ID.office(office.id)
+        self.typed([g], s, KJO.Office)
+        self.labels([g], s, office)
+        country = self.iri("places", office.country)
+        g.add((s, KJO.officeOf, country))
+        g.add((s, ORG.postIn, country))
+
+    def tenure(self, tenure: r.Tenure) -> None:
+        s = ID.tenure(tenure.id)
+        gs = self.graphs(tenure.sources)
+        person = self.catalog.people[tenure.person]
+        office = self.catalog.offices[tenure.office]
+        self.typed(gs, s, KJO.Tenure)
+        self.cite(gs, s, tenure.sources)
+        interval = self.when(gs, s, tenure.start, tenure.end, open_ended=True)
+        span = f"{tenure.start}–{tenure.end or ''}"
+        for g in gs:
+            g.add((s, KJO.holder, ID.person(tenure.person)))
+            g.add((s, ORG.member, ID.person(tenure.person)))
+            g.add((s, KJO.office, ID.office(tenure.office)))
+            g.add((s, ORG.organization, self.iri("places", office.country)))
+            g.add((s, KJO.acting, Literal(tenure.acting)))
+            g.add((ID.person(tenure.person), ORG.holds, ID.office(tenure.office)))
+            g.add((s, ORG.memberDuring, interval))
+            for lang, name in person.labels.items():
+                office_name = office.labels.get(lang, office.labels["en"])
+                acting = {"en": "acting ", "de": "kommissarisch "}.get(lang, "") if tenure.acting else ""
+                g.add((s, RDFS.label, Literal(f"{name}, {acting}{office_name} ({span})", lang=lang)))
+
+    def event(self, event: r.Event) -> None:
+        s = ID.event(event.id)
+        gs = self.graphs(event.sources)
+        self._event_core(gs, s, event, event.sources, event.date or event.start, event.end,
+                         event.place, event.participants)
+        for g in gs:
+            if event.part_of:
+                g.add((s, KJO.partOf, ID.event(event.part_of)))
+                g.add((s, SDO.superEvent, ID.event(event.part_of)))
+            if event.series:
+                g.add((s, KJO.inSeries, ID.series(event.series)))
+            if event.reciprocates:
+                g.add((s, KJO.reciprocates, ID.event(event.reciprocates)))
+            if event.first_visit_during:
+                g.add((s, KJO.firstVisitDuring, ID.tenure(event.first_visit_during)))
+            for target in event.refers_to:
+                g.add((s, KJO.refersTo, self.iri("refs", target)))
+        self.subjects(gs, s, event.topics)
+        for claim in event.claims:
+            self._event_core(self.graphs(claim.sources), s, event, claim.sources,
+                             claim.date or claim.start, claim.end, claim.place, claim.participants)
+
+    def _event_core(self, gs: list[Graph], s: URIRef, event: r.Event, sources: list[str],
+                    start: PartialDate | None, end: PartialDate | None, place: str | None,
+                    participants: list[r.Participant]) -> None:
+        self.typed(gs, s, getattr(KJO, event.kind))
+        self.labels(gs, s, event)
+        self.cite(gs, s, sources)
+        self.when(gs, s, start, end)
+        for g in gs:
+            if place:
+                g.add((s, KJO.place, self.iri("places", place)))
+                g.add((s, SDO.location, self.iri("places", place)))
+        for part in participants:
+            self.participation(gs, s, event, part, start)
+
+    def participation(self, gs: list[Graph], event_iri: URIRef, event: r.Event,
+                      part: r.Participant, day: PartialDate | None) -> None:
+        node = ID.participation(f"{event.id}--{part.person}")
+        person = self.catalog.people[part.person]
+        country = part.country or person.country
+        tenure = (self.catalog.tenures.get(part.capacity) if part.capacity
+                  else tenure_covering(self.catalog, part.person, day) if day else None)
+        for g in gs:
+            for c in {KJO.Participation} | self.supers.get(KJO.Participation, set()):
+                g.add((node, RDF.type, c))
+            g.add((event_iri, KJO.participation, node))
+            g.add((node, KJO.participant, ID.person(part.person)))
+            g.add((node, KJO.role, _ROLES[part.role]))
+            g.add((event_iri, SDO.attendee, ID.person(part.person)))
+            for lang in ("en", "ko", "ja", "de"):
+                label = f"{localized(person, lang)} – {localized(event, lang)} ({_ROLE_NAMES[part.role][lang]})"
+                g.add((node, RDFS.label, Literal(label, lang=lang)))
+            if country:
+                g.add((node, KJO.onBehalfOf, self.iri("places", country)))
+            if tenure:
+                g.add((node, KJO.inCapacityOf, ID.tenure(tenure.id)))
+
+    def agreement(self, agreement: r.Agreement) -> None:
+        s = ID.agreement(agreement.id)
+        gs = self.graphs(agreement.sources)
+        self.typed(gs, s, getattr(KJO, agreement.kind))
+        self.labels(gs, s, agreement)
+        self.cite(gs, s, agreement.sources)
+        self.subjects(gs, s, agreement.topics)
+        day = agreement.signed
+        if day is None and agreement.agreed_at:
+            day = self.catalog.events[agreement.agreed_at].first_day
+        for g in gs:
+            for party in agreement.parties:
+                g.add((s, KJO.party, self.iri("places", party)))
+            for person in agreement.signatories:
+                g.add((s, KJO.signatory, ID.person(person)))
+            if agreement.signed:
+                g.add((s, KJO.signedOn, agreement.signed.literal()))
+                g.add((s, SDO.dateCreated, agreement.signed.literal()))
+            if agreement.signed_at:
+                g.add((s, KJO.signedAt, self.iri("places", agreement.signed_at)))
+                g.add((s, SDO.locationCreated, self.iri("places", agreement.signed_at)))
+            if agreement.in_force:
+                g.add((s, KJO.enteredIntoForce, agreement.in_force.literal()))
+            if agreement.terminated:
+                g.add((s, KJO.terminatedOn, agreement.terminated.literal()))
+            if agreement.status:
+                g.add((s, KJO.status, KJO[camel(agreement.status)]))
+            if agreement.agreed_at:
+                g.add((s, KJO.agreedAt, ID.event(agreement.agreed_at)))
+                g.add((ID.event(agreement.agreed_at), KJO.resultedIn, s))
+            if day:
+                g.add((s, KJO.earliestDate, Literal(day.earliest, datatype=XSD.date)))
+                g.add((s, KJO.latestDate, Literal(day.latest, datatype=XSD.date)))
+
+    def body(self, body: r.Body) -> None:
+        s = ID.organization(body.id)
+        gs = self.graphs(body.sources)
+        self.typed(gs, s, getattr(KJO, body.kind))
+        self.labels(gs, s, body, name=True)
+        self.cite(gs, s, body.sources)
+        self.subjects(gs, s, body.topics)
+        if body.established:
+            self.when(gs, s, body.established, flat=False)
+        for g in gs:
+            if body.country:
+                g.add((s, KJO.ofCountry, self.iri("places", body.country)))
+            if body.established:
+                g.add((s, KJO.establishedOn, body.established.literal()))
+                g.add((s, SDO.foundingDate, body.established.literal()))
+            for founder in body.established_by:
+                g.add((s, KJO.establishedBy, self.iri("actors", founder)))
+            if body.led_by:
+                g.add((s, KJO.ledBy, self.iri("actors", body.led_by)))
+            for member in body.members:
+                m = ID.membership(f"{body.id}--{member.member}")
+                for c in {KJO.BodyMembership} | self.supers.get(KJO.BodyMembership, set()):
+                    g.add((m, RDF.type, c))
+                g.add((m, ORG.member, self.iri("actors", member.member)))
+                g.add((m, ORG.organization, s))
+                g.add((m, KJO.status, KJO[camel(member.status)]))
+                g.add((s, ORG.hasMembership, m))
+                g.add((m, DCTERMS.source, ID.source(body.sources[0])))
+                member_record = (self.catalog.places.get(member.member)
+                                 or self.catalog.bodies.get(member.member))
+                for lang in ("en", "ko", "ja", "de"):
+                    g.add((m, RDFS.label, Literal(
+                        f"{localized(member_record, lang)} – {localized(body, lang)}", lang=lang)))
+        for member in body.members:
+            if member.since:
+                m = ID.membership(f"{body.id}--{member.member}")
+                self.when(gs, m, member.since, member.until, flat=False)
+
+    def topic(self, topic: r.Topic) -> None:
+        g = self.ds.graph(VOCABULARY_GRAPH)
+        s = ID.topic(topic.id)
+        self.typed([g], s, KJO.Topic)
+        self.labels([g], s, topic, pref=True)
+        g.add((s, SKOS.inScheme, TOPIC_SCHEME))
+        for lang, text in topic.description.items():
+            g.add((s, SKOS.definition, Literal(text, lang=lang)))
+        for broader in topic.broader:
+            g.add((s, SKOS.broader, ID.topic(broader)))
+            g.add((ID.topic(broader), SKOS.narrower, s))
+        if not topic.broader:
+            g.add((s, SKOS.topConceptOf, TOPIC_SCHEME))
+            g.add((TOPIC_SCHEME, SKOS.hasTopConcept, s))
+
+    def series(self, series: r.Series) -> None:
+        g = self.ds.graph(VOCABULARY_GRAPH)
+        s = ID.series(series.id)
+        self.typed([g], s, KJO.EventSeries)
+        self.labels([g], s, series)
+        for phase in series.phases:
+            p = ID.phase(f"{series.id}-{phase.start}")
+            gs = self.graphs(phase.sources)
+            self.typed(gs, p, KJO.SeriesPhase)
+            self.cite(gs, p, phase.sources)
+            self.when(gs, p, phase.start, phase.end, open_ended=True)
+            for pg in gs:
+                pg.add((s, KJO.phase, p))
+                pg.add((p, KJO.status, KJO[phase.status]))
+                span = f"{phase.start}–{phase.end or ''}"
+                pg.add((p, RDFS.label, Literal(f"{series.labels['en']}: {phase.status} {span}",
+                                               lang="en")))
+                for lang, text in phase.description.items():
+                    pg.add((p, SDO.description, Literal(text, lang=lang)))
+
+
+def build_dataset(catalog: Catalog) -> Dataset:
+    """All quads of the graph: the ontology, the vocabulary, the sources and their facts."""
+    ds = Dataset()
+    for prefix, ns in (("kjo", KJO._NS), ("schema", SDO), ("skos", SKOS), ("prov", PROV),
+                       ("org", ORG), ("time", TIME), ("dcterms", DCTERMS), ("geo", GEO)):
+        ds.bind(prefix, ns)
+    ontology = ds.graph(ONTOLOGY_GRAPH)
+    for triple in load_ontology():
+        ontology.add(triple)
+    writer = _Writer(ds, catalog)
+    vocabulary = ds.graph(VOCABULARY_GRAPH)
+    vocabulary.add((TOPIC_SCHEME, RDF.type, SKOS.ConceptScheme))
+    vocabulary.add((TOPIC_SCHEME, RDFS.label, Literal("kjgraph topics", lang="en")))
+    for kind, method in (("sources", writer.source), ("places", writer.place),
+                         ("people", writer.person), ("offices", writer.office),
+                         ("tenures", writer.tenure), ("topics", writer.topic),
+                         ("series", writer.series), ("events", writer.event),
+                         ("agreements", writer.agreement), ("bodies", writer.body)):
+        for record in catalog.of_kind(kind).values():
+            method(record)
+    # The default graph holds the union of all named graphs, once: generic SPARQL clients
+    # and every engine see each fact once, while GRAPH ?g still tells who says so.
+    union = ds.graph(DATASET_DEFAULT_GRAPH_ID)
+    for s, p, o, g in list(ds.quads((None, None, None, None))):
+        if g is not None and g != DATASET_DEFAULT_GRAPH_ID:
+            union.add((s, p, o))
+    return ds

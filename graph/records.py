@@ -1,0 +1,279 @@
+"""Schemas of the curated data records (one pydantic model per kind of record).
+
+The models check each record on its own: required fields, types, date syntax,
+language tags. References between records are checked by :mod:`kjgraph.loader`.
+
+>>> Event.model_validate({"id": "2026-01-13-nara-summit", "kind": "Summit",
+...     "labels": {"en": "Nara summit"}, "date": "2026-01-13", "sources": ["seed"]}).date
+PartialDate(earliest=datetime.date(2026, 1, 13), latest=datetime.date(2026, 1, 13), precision='day')
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from kjgraph.dates import PartialDate
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+LANGUAGES = ("en", "ko", "ja", "de")
+SCRIPT_VARIANTS = ("ko-Hani", "ko-Latn", "ja-Latn", "ja-Hira", "ja-Kana")
+_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_SUGGEST = {"jp": "ja", "kr": "ko", "kor": "ko", "jpn": "ja", "ger": "de", "deu": "de", "eng": "en"}
+
+
+def _to_date(value: Any) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    if not isinstance(value, str):
+        # An unquoted YAML date arrives as datetime.date; take it only as a whole day.
+        value = str(value)
+    return PartialDate.parse(value)
+
+
+Date = Annotated[PartialDate, BeforeValidator(_to_date)]
+Slug = Annotated[str, Field(pattern=_SLUG)]
+
+
+def check_language_tag(tag: str) -> str:
+    """Accept the project's languages and their script variants; explain anything else."""
+    if tag in LANGUAGES or tag in SCRIPT_VARIANTS:
+        return tag
+    hint = f" (did you mean {_SUGGEST[tag.lower()]!r}?)" if tag.lower() in _SUGGEST else ""
+    raise ValueError(
+        f"unknown language tag {tag!r}{hint}: expected one of {', '.join(LANGUAGES)} "
+        f"or a script variant ({', '.join(SCRIPT_VARIANTS)})"
+    )
+
+
+def _check_texts(value: dict[str, str]) -> dict[str, str]:
+    for tag, text in value.items():
+        check_language_tag(tag)
+        if not str(text).strip():
+            raise ValueError(f"empty text for language {tag!r}")
+    return value
+
+
+
+
+class Record(BaseModel):
+    """Fields every record has."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Slug
+    labels: dict[str, str]
+    alt_labels: dict[str, list[str]] = {}
+    description: dict[str, str] = {}
+    wikidata: Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")] | None = None
+    sources: list[Slug] = []
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, value: dict[str, str]) -> dict[str, str]:
+        if "en" not in value:
+            raise ValueError("an English label ('en') is required")
+        return _check_texts(value)
+
+    @field_validator("description")
+    @classmethod
+    def _descriptions(cls, value: dict[str, str]) -> dict[str, str]:
+        return _check_texts(value)
+
+    @field_validator("alt_labels")
+    @classmethod
+    def _alt_labels(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for tag in value:
+            check_language_tag(tag)
+        return value
+
+
+class Sourced(Record):
+    """A factual record: it must cite at least one source."""
+
+    sources: Annotated[list[Slug], Field(min_length=1)]
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Slug
+    kind: Literal["NewsArticle", "EncyclopediaArticle", "OfficialStatement", "TreatyText", "WebPage"]
+    title: str
+    url: str | None = None
+    file: str | None = None
+    publisher: str | None = None
+    published: Date | None = None
+    language: str
+    description: dict[str, str] = {}
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        return check_language_tag(value)
+
+    @model_validator(mode="after")
+    def _located(self) -> Source:
+        if not self.url and not self.file:
+            raise ValueError("a source needs a 'url' or a 'file' (a document shipped in data/documents/)")
+        if self.url and not re.match(r"^https?://\S+$", self.url):
+            raise ValueError(f"url must be an http(s) address, found {self.url!r}")
+        return self
+
+
+class Place(Sourced):
+    kind: Literal["Country", "Region", "City", "Site"]
+    in_: Slug | None = Field(None, alias="in")
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    long: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Person(Sourced):
+    country: Slug | None = None
+    born: Date | None = None
+    died: Date | None = None
+
+
+class Office(Record):
+    country: Slug
+
+
+class Tenure(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Slug
+    person: Slug
+    office: Slug
+    start: Date
+    end: Date | None = None
+    acting: bool = False
+    sources: Annotated[list[Slug], Field(min_length=1)]
+
+
+class Participant(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    person: Slug
+    role: Literal["host", "guest", "participant", "signatory"] = "participant"
+    country: Slug | None = None
+    capacity: Slug | None = None  # a tenure id; derived from the dates when omitted
+
+
+EventKind = Literal[
+    "Summit", "StateVisit", "OfficialVisit", "WorkingVisit", "SidelineMeeting", "Gathering",
+    "PressConference", "AgreementSigning", "Incident", "Ruling", "Disaster", "Anniversary",
+]
+
+
+class Claim(BaseModel):
+    """What one further source says about a record, where it says less or differs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sources: Annotated[list[Slug], Field(min_length=1)]
+    date: Date | None = None
+    start: Date | None = None
+    end: Date | None = None
+    place: Slug | None = None
+    participants: list[Participant] = []
+
+
+class Event(Sourced):
+    kind: EventKind
+    date: Date | None = None
+    start: Date | None = None
+    end: Date | None = None
+    place: Slug | None = None
+    participants: list[Participant] = []
+    part_of: Slug | None = None
+    series: Slug | None = None
+    reciprocates: Slug | None = None
+    first_visit_during: Slug | None = None
+    topics: list[Slug] = []
+    refers_to: list[Slug] = []
+    claims: list[Claim] = []
+
+    @model_validator(mode="after")
+    def _dated(self) -> Event:
+        if self.date and (self.start or self.end):
+            raise ValueError("give either 'date' or 'start'/'end', not both")
+        if not (self.date or self.start):
+            raise ValueError("an event needs a 'date' (or 'start' and 'end')")
+        return self
+
+    @property
+    def first_day(self) -> PartialDate:
+        return self.date or self.start  # type: ignore[return-value]
+
+    @property
+    def last_day(self) -> PartialDate:
+        return self.date or self.end or self.start  # type: ignore[return-value]
+
+
+class Agreement(Sourced):
+    kind: Literal["Treaty", "Agreement", "JointDeclaration", "Arrangement", "Commitment",
+                  "Proposal", "SharedPosition"]
+    parties: list[Slug] = []
+    signatories: list[Slug] = []
+    signed: Date | None = None
+    signed_at: Slug | None = None
+    in_force: Date | None = None
+    terminated: Date | None = None
+    status: Literal["in-force", "terminated", "suspended", "signed", "planned", "agreed",
+                    "proposed", "reaffirmed", "emphasised"] | None = None
+    agreed_at: Slug | None = None
+    topics: list[Slug] = []
+
+
+class Member(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    member: Slug
+    since: Date | None = None
+    until: Date | None = None
+    status: Literal["active", "planned", "ended"] = "active"
+
+
+class Body(Sourced):
+    kind: Literal["JointBody", "GovernmentBody"]
+    country: Slug | None = None
+    established: Date | None = None
+    established_by: list[Slug] = []
+    led_by: Slug | None = None
+    members: list[Member] = []
+    topics: list[Slug] = []
+
+
+class Topic(Record):
+    broader: list[Slug] = []
+
+
+class Phase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: Literal["active", "suspended"]
+    start: Date
+    end: Date | None = None
+    description: dict[str, str] = {}
+    sources: Annotated[list[Slug], Field(min_length=1)]
+
+
+class Series(Record):
+    phases: list[Phase] = []
+
+
+#: Record kinds by the name of their file (``<kind>.yaml``) or folder (``<kind>/*.yaml``).
+KINDS: dict[str, type[BaseModel]] = {
+    "sources": Source,
+    "places": Place,
+    "people": Person,
+    "offices": Office,
+    "tenures": Tenure,
+    "events": Event,
+    "agreements": Agreement,
+    "bodies": Body,
+    "topics": Topic,
+    "series": Series,
+}

@@ -1,0 +1,107 @@
+"""SHACL validation of the built graph with pySHACL, reported as precise human messages.
+
+>>> from kjgraph.loader import load_catalog
+>>> from kjgraph.quads import build_dataset
+>>> report = validate_dataset(build_dataset(load_catalog()))
+>>> report.conforms
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from kjgraph.resources import ontology_dir
+from pyshacl import validate
+from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import RDF, RDFS, SH
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL result: where, what, how severe."""
+
+    focus: str
+    path: str
+    message: str
+    severity: str
+    value: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.focus}" + (f" {self.path}" if self.path else "")
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: {where}: {self.message}{value}"
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    def text(self) -> str:
+        if not self.findings:
+            return "Conforms: the graph satisfies every shape."
+        lines = [str(f) for f in sorted(self.findings, key=lambda f: (f.focus, f.path, f.message))]
+        summary = f"{len(self.violations)} violation(s), {len(self.findings) - len(self.violations)} other finding(s)"
+        return "\n".join([*lines, summary])
+
+
+@cache
+def load_shapes() -> Graph:
+    return Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+
+
+def _short(term: object) -> str:
+    text = str(term)
+    for prefix, ns in (("kjg:", "https://w3id.org/kjgraph/id/"),
+                       ("kjo:", "https://w3id.org/kjgraph/ontology#"),
+                       ("schema:", "https://schema.org/")):
+        if text.startswith(ns):
+            return prefix + text[len(ns):]
+    return text
+
+
+def english_label(graph: Graph, node: object) -> str | None:
+    """The English label of a node, else any label, else None."""
+    labels = list(graph.objects(node, RDFS.label)) if isinstance(node, URIRef) else []
+    for label in labels:
+        if getattr(label, "language", None) == "en":
+            return str(label)
+    return str(labels[0]) if labels else None
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    """The default graph, which holds the union of all named graphs (what SHACL sees)."""
+    union = Graph()
+    for triple in dataset.graph(DATASET_DEFAULT_GRAPH_ID):
+        union.add(triple)
+    return union
+
+
+def validate_dataset(dataset: Dataset) -> ValidationReport:
+    """Validate the union of all graphs against ``ontology/shapes.ttl``."""
+    return validate_graph(union_graph(dataset))
+
+
+def validate_graph(data: Graph) -> ValidationReport:
+    conforms, results, _text = validate(data, shacl_graph=load_shapes(), advanced=True,
+                                        allow_warnings=True)
+    findings = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        severity = results.value(result, SH.resultSeverity)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        message = results.value(result, SH.resultMessage) or ""
+        focus = results.value(result, SH.focusNode)
+        label = english_label(data, focus)
+        focus_text = _short(focus) + (f" ({label})" if label else "")
+        findings.append(Finding(focus_text, _short(path) if path else "", str(message),
+                                str(severity).rsplit("#", 1)[-1],
+                                _short(value) if value is not None else ""))
+    return ValidationReport(bool(conforms), findings)

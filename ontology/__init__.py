@@ -1,0 +1,1 @@
+"""The kjgraph ontology and SHACL shapes, shipped as package data (``kjgraph.ontology``)."""

@@ -1,0 +1,1 @@
+"""The SPARQL query library, shipped as package data (``kjgraph.queries``)."""

@@ -1,0 +1,91 @@
+"""A user installs kjgraph: the wheel carries ontology, data and queries; names stay in step."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import rdflib
+
+import kjgraph
+from kjgraph.namespaces import KJO
+from kjgraph.resources import data_dir, ontology_dir, queries_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_contains_ontology_data_and_queries(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("kjgraph-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for required in ("kjgraph/ontology/kjgraph.ttl", "kjgraph/ontology/shapes.ttl",
+                     "kjgraph/queries/leaders.rq", "kjgraph/data/sources.yaml",
+                     "kjgraph/data/events/2020s.yaml",
+                     "kjgraph/data/documents/2026-01-13-nara-summit.de.txt", "kjgraph/py.typed"):
+        assert required in names, required
+    assert any(n.startswith("kjgraph-") and n.endswith("entry_points.txt") for n in names)
+
+
+def test_installed_package_finds_its_files() -> None:
+    assert (ontology_dir() / "kjgraph.ttl").is_file()
+    assert (data_dir() / "sources.yaml").is_file()
+    assert any(queries_dir().glob("*.rq"))
+
+
+def test_kjo_namespace_matches_the_ontology() -> None:
+    graph = rdflib.Graph().parse(ontology_dir() / "kjgraph.ttl")
+    ns = str(KJO._NS)
+    in_ontology = {str(s)[len(ns):] for s in graph.subjects() if str(s).startswith(ns)}
+    in_code = set(KJO.__annotations__)
+    assert in_ontology == in_code
+
+
+def test_every_class_and_property_has_labels_in_four_languages_and_a_comment() -> None:
+    graph = rdflib.Graph().parse(ontology_dir() / "kjgraph.ttl")
+    ns = str(KJO._NS)
+    kinds = (rdflib.OWL.Class, rdflib.OWL.ObjectProperty, rdflib.OWL.DatatypeProperty)
+    terms = {s for k in kinds for s in graph.subjects(rdflib.RDF.type, k) if str(s).startswith(ns)}
+    assert len(terms) > 60
+    for term in terms:
+        langs = {lit.language for lit in graph.objects(term, rdflib.RDFS.label)}
+        assert {"en", "ko", "ja", "de"} <= langs, term
+        assert any(c.language == "en" for c in graph.objects(term, rdflib.RDFS.comment)), term
+
+
+def test_ontology_header_metadata() -> None:
+    graph = rdflib.Graph().parse(ontology_dir() / "kjgraph.ttl")
+    onto = rdflib.URIRef("https://w3id.org/kjgraph/ontology")
+    for prop in (rdflib.OWL.versionIRI, rdflib.OWL.versionInfo, rdflib.DCTERMS.license,
+                 rdflib.DCTERMS.creator):
+        assert graph.value(onto, prop) is not None, prop
+
+
+def test_no_http_schema_org_anywhere() -> None:
+    pattern = re.compile(r"http://schema\.org")
+    files = [*ROOT.glob("ontology/*.ttl"), *ROOT.glob("queries/*.rq"), *ROOT.glob("graph/**/*.py")]
+    offenders = [str(f) for f in files if pattern.search(f.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_version_is_single_sourced() -> None:
+    from importlib.metadata import version
+
+    assert kjgraph.__version__ == version("kjgraph")
+
+
+MODULES = sorted(m.name for m in pkgutil.iter_modules(kjgraph.__path__, "kjgraph.") if m.name != "kjgraph.__main__")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
