@@ -201,6 +201,9 @@ def _explain(error: dict[str, Any], record_id: Any) -> str:
 
 # ---------------------------------------------------------------- cross-record checks
 
+_SINGULAR = {"people": "person", "bodies": "body", "series": "series", "places": "place",
+             "events": "event", "agreements": "agreement", "sources": "source", "topics": "topic",
+             "tenures": "tenure", "offices": "office"}
 _PLACE = ("places",)
 _COUNTRY = ("places",)
 
@@ -219,7 +222,7 @@ def check_references(catalog: Catalog) -> list[DataProblem]:
         if any(target in catalog.of_kind(k) for k in expected):
             return
         loc = where(kind, rid)
-        kinds = " or ".join(k.rstrip("s") if k != "people" else "person" for k in expected)
+        kinds = " or ".join(_SINGULAR.get(k, k) for k in expected)
         problems.append(DataProblem(loc.file, loc.line(*path), ".".join(map(str, path)),
                                     f"unknown {kinds} {target!r} (record {rid!r}); "
                                     f"add it to {'/'.join(expected)} data or fix the id"))
@@ -266,6 +269,7 @@ def check_references(catalog: Catalog) -> list[DataProblem]:
             ref("events", rid, (*path, "person"), part.person, ("people",))
             ref("events", rid, (*path, "country"), part.country, _COUNTRY)
             ref("events", rid, (*path, "capacity"), part.capacity, ("tenures",))
+            ref("events", rid, (*path, "office"), part.office, ("offices",))
             tenure = catalog.tenures.get(part.capacity or "")
             if tenure is not None:
                 loc = where("events", rid)
@@ -309,6 +313,11 @@ def check_references(catalog: Catalog) -> list[DataProblem]:
             ref("bodies", rid, ("members", i, "member"), member.member, ("places", "bodies"))
         for i, topic in enumerate(body.topics):
             ref("bodies", rid, ("topics", i), topic, ("topics",))
+        for i, claim in enumerate(body.claims):
+            for j, source in enumerate(claim.sources):
+                ref("bodies", rid, ("claims", i, "sources", j), source, ("sources",))
+            for j, topic in enumerate(claim.topics):
+                ref("bodies", rid, ("claims", i, "topics", j), topic, ("topics",))
     for rid, topic in catalog.topics.items():
         for i, broader in enumerate(topic.broader):
             ref("topics", rid, ("broader", i), broader, ("topics",))

@@ -47,6 +47,8 @@ class KJO(DefinedNamespace):
     Incident: URIRef
     JointBody: URIRef
     JointDeclaration: URIRef
+    LeaderOffice: URIRef
+    MinisterialMeeting: URIRef
     Office: URIRef
     OfficialVisit: URIRef
     Organization: URIRef
@@ -89,6 +91,7 @@ class KJO(DefinedNamespace):
     host: URIRef
     inCapacityOf: URIRef
     inForce: URIRef
+    inOffice: URIRef
     inSeries: URIRef
     latestDate: URIRef
     ledBy: URIRef
@@ -121,7 +124,6 @@ class KJO(DefinedNamespace):
     suspended: URIRef
     terminated: URIRef
     terminatedOn: URIRef
-
 
 class _Instances:
     """Instance IRIs: ``https://w3id.org/kjgraph/id/<kind>/<slug>``."""

@@ -256,7 +256,7 @@ class _Writer:
     def office(self, office: r.Office) -> None:
         g = self.ds.graph(VOCABULARY_GRAPH)
         s = ID.office(office.id)
-        self.typed([g], s, KJO.Office)
+        self.typed([g], s, KJO.LeaderOffice if office.leader else KJO.Office)
         self.labels([g], s, office)
         country = self.iri("places", office.country)
         g.add((s, KJO.officeOf, country))
@@ -341,6 +341,8 @@ class _Writer:
                 g.add((node, KJO.onBehalfOf, self.iri("places", country)))
             if tenure:
                 g.add((node, KJO.inCapacityOf, ID.tenure(tenure.id)))
+            if part.office:
+                g.add((node, KJO.inOffice, ID.office(part.office)))
 
     def agreement(self, agreement: r.Agreement) -> None:
         s = ID.agreement(agreement.id)
@@ -409,6 +411,15 @@ class _Writer:
                 for lang in ("en", "ko", "ja", "de"):
                     g.add((m, RDFS.label, Literal(
                         f"{localized(member_record, lang)} – {localized(body, lang)}", lang=lang)))
+        for claim in body.claims:
+            claim_graphs = self.graphs(claim.sources)
+            self.typed(claim_graphs, s, getattr(KJO, body.kind))
+            self.labels(claim_graphs, s, body, name=True)
+            for g in claim_graphs:
+                for lang, text in claim.labels.items():
+                    g.add((s, SKOS.altLabel, Literal(text, lang=lang)))
+            self.cite(claim_graphs, s, claim.sources)
+            self.subjects(claim_graphs, s, claim.topics)
         for member in body.members:
             if member.since:
                 m = ID.membership(f"{body.id}--{member.member}")

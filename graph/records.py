@@ -110,7 +110,10 @@ class Source(BaseModel):
     @field_validator("language")
     @classmethod
     def _language(cls, value: str) -> str:
-        return check_language_tag(value)
+        # A source may be in any language (BCP 47); labels are limited to the project's four.
+        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+            raise ValueError(f"expected a BCP 47 language tag such as en, ko, ja or de, found {value!r}")
+        return value
 
     @model_validator(mode="after")
     def _located(self) -> Source:
@@ -138,6 +141,7 @@ class Person(Sourced):
 
 class Office(Record):
     country: Slug
+    leader: bool = False  # head of state or government of Korea or Japan
 
 
 class Tenure(BaseModel):
@@ -159,11 +163,13 @@ class Participant(BaseModel):
     role: Literal["host", "guest", "participant", "signatory"] = "participant"
     country: Slug | None = None
     capacity: Slug | None = None  # a tenure id; derived from the dates when omitted
+    office: Slug | None = None  # the office held, where no tenure record exists for it
 
 
 EventKind = Literal[
     "Summit", "StateVisit", "OfficialVisit", "WorkingVisit", "SidelineMeeting", "Gathering",
     "PressConference", "AgreementSigning", "Incident", "Ruling", "Disaster", "Anniversary",
+    "MinisterialMeeting",
 ]
 
 
@@ -236,8 +242,19 @@ class Member(BaseModel):
     status: Literal["active", "planned", "ended"] = "active"
 
 
+class BodyClaim(BaseModel):
+    """What one further source says about a body, where it says less."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sources: Annotated[list[Slug], Field(min_length=1)]
+    labels: dict[str, str] = {}
+    topics: list[Slug] = []
+
+
 class Body(Sourced):
     kind: Literal["JointBody", "GovernmentBody"]
+    claims: list[BodyClaim] = []
     country: Slug | None = None
     established: Date | None = None
     established_by: list[Slug] = []
