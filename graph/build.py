@@ -13,18 +13,21 @@ True
 from __future__ import annotations
 
 import json
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
 import pyoxigraph as ox
-from kjgraph.errors import ValidationFailed
+from kjgraph.errors import DataError, DataProblem, ValidationFailed
 from kjgraph.loader import load_catalog
 from kjgraph.quads import build_dataset
 from kjgraph.store import StoreLocation
-from kjgraph.validate import validate_dataset
+from kjgraph.validate import ValidationReport, validate_dataset, validate_graph
+from kjgraph.validate import _short as short_name
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 #: Dump files written with every build: name → pyoxigraph format.
@@ -110,9 +113,237 @@ def build(store: StoreLocation | str | Path | None = None, *, data: Path | str |
                        time.perf_counter() - started, steps)
 
 
+def ensure_built(store: StoreLocation | str | Path | None = None) -> StoreLocation:
+    """The store, built from the shipped data first if it holds no graph yet.
+
+    >>> import tempfile
+    >>> ensure_built(tempfile.mkdtemp()).exists()
+    True
+    """
+    location = store if isinstance(store, StoreLocation) else StoreLocation(store)
+    if not location.exists():
+        build(location, progress=False)
+    return location
+
+
 def write_dumps(store: ox.Store, directory: Path) -> None:
     from kjgraph.export import export_store
 
     directory.mkdir(parents=True, exist_ok=True)
     for name, fmt in DUMPS.items():
         export_store(store, directory / name, fmt)
+
+
+# ---------------------------------------------------------------- bulk import of RDF
+#: Formats ``import_rdf`` reads (by file name; ``.gz`` may follow).
+IMPORT_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+
+_UNION_GAPS = """SELECT (COUNT(*) AS ?n) WHERE {
+  GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"""
+
+
+def _rdf_input(path: Path) -> tuple[ox.RdfFormat, bool]:
+    """The RDF format of ``path`` and whether it is gzip-compressed."""
+    suffixes = path.suffixes
+    gz = bool(suffixes) and suffixes[-1] == ".gz"
+    ext = suffixes[-2] if gz and len(suffixes) > 1 else (suffixes[-1] if suffixes else "")
+    if ext not in IMPORT_FORMATS:
+        raise DataError([DataProblem(str(path), 0, "format", (
+            "cannot import this file: expected N-Quads or TriG with one named graph per source "
+            f"(.nq, .trig, optionally .gz), got {''.join(suffixes) or 'no extension'}"))])
+    return IMPORT_FORMATS[ext], gz
+
+
+def _load(oxi: ox.Store, path: Path, fmt: ox.RdfFormat, gz: bool) -> None:
+    """Bulk-load a file into the store, streaming (the file is never held in memory)."""
+    import gzip
+
+    try:
+        if gz:
+            with gzip.open(path, "rb") as stream:
+                oxi.bulk_load(stream, format=fmt)
+        else:
+            oxi.bulk_load(path=str(path), format=fmt)
+    except SyntaxError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise DataError([DataProblem(str(path), int(line.group(1)) if line else 0, "syntax",
+                                     str(exc))]) from None
+
+
+def _load_with_union(oxi: ox.Store, path: Path, fmt: ox.RdfFormat, gz: bool) -> None:
+    """Load the file and add each named-graph triple to the default graph, in one streaming pass.
+
+    One pass, so that a blank node is the same node in its graph and in the union; the store
+    keeps a set of quads, so a triple stated by several graphs lands in the union once.
+    """
+    import gzip
+
+    def with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        for q in quads:
+            yield q
+            if not isinstance(q.graph_name, ox.DefaultGraph):
+                yield ox.Quad(q.subject, q.predicate, q.object, default)
+
+    default = ox.DefaultGraph()
+    try:
+        with gzip.open(path, "rb") if gz else path.open("rb") as stream:
+            oxi.bulk_extend(with_union(ox.parse(stream, format=fmt)))
+    except SyntaxError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise DataError([DataProblem(str(path), int(line.group(1)) if line else 0, "syntax",
+                                     str(exc))]) from None
+
+
+@dataclass
+class CheckReport:
+    """Checks of an imported graph: SPARQL over all of it, SHACL on a bounded sample."""
+
+    union_gaps: int
+    sample_size: int
+    shacl: ValidationReport
+    seconds: float
+
+    @property
+    def conforms(self) -> bool:
+        return self.union_gaps == 0 and self.shacl.conforms
+
+    def text(self) -> str:
+        lines = [f"default graph = union of the named graphs: "
+                 f"{'yes' if self.union_gaps == 0 else f'no, {self.union_gaps} triple(s) missing'}",
+                 f"SHACL on a sample of {self.sample_size} events and the nodes next to them "
+                 f"(not the whole graph): {self.shacl.text()}"]
+        return "\n".join(lines)
+
+
+def check_store(oxi: ox.Store, *, sample: int = 100, seed: int = 0) -> CheckReport:
+    """Check an imported store: the union rule over the whole store (SPARQL), the SHACL shapes
+    on a bounded sample of ``sample`` events and the nodes one link from them (with what
+    those point to, and the ontology).
+
+    pySHACL holds its data graph in memory, so SHACL on millions of triples is out of reach;
+    the sample bounds its cost whatever the size.
+    """
+    import random
+
+    from kjgraph.namespaces import ONTOLOGY_GRAPH
+    from rdflib import Graph
+
+    started = time.perf_counter()
+    gaps = int(next(iter(oxi.query(_UNION_GAPS)))["n"].value)
+    events = [s["e"] for s in oxi.query(
+        "SELECT ?e WHERE { ?e a <https://w3id.org/kjgraph/ontology#Event> }")]
+    random.Random(seed).shuffle(events)
+    picked = events[:sample]
+    default = ox.DefaultGraph()
+    seen: set[object] = set()
+    frontier: list[object] = list(picked)
+    triples: list[ox.Quad] = []
+    for _hop in range(2):
+        following: list[object] = []
+        for node in frontier:
+            if node in seen or not isinstance(node, ox.NamedNode | ox.BlankNode):
+                continue
+            seen.add(node)
+            for q in oxi.quads_for_pattern(node, None, None, default):
+                triples.append(q)
+                following.append(q.object)
+        frontier = following
+    # The nodes one link further are described in full too, so that the checks on the inner
+    # nodes (sh:class, SPARQL constraints) see what they point to; only findings about the
+    # inner nodes count, as the outer ones lack their own neighbours.
+    for node in {q.object for q in triples} - seen:
+        if isinstance(node, ox.NamedNode | ox.BlankNode):
+            triples.extend(oxi.quads_for_pattern(node, None, None, default))
+    triples.extend(oxi.quads_for_pattern(None, None, None, ox.NamedNode(str(ONTOLOGY_GRAPH))))
+    data = Graph().parse(data=ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in triples),
+                                           format=ox.RdfFormat.N_TRIPLES), format="nt")
+    full = validate_graph(data)
+    inner = {short_name(str(n.value)) for n in seen if isinstance(n, ox.NamedNode)}
+    findings = [f for f in full.findings if f.focus.split(" (", 1)[0] in inner]
+    report = ValidationReport(not any(f.severity == "Violation" for f in findings), findings)
+    return CheckReport(gaps, len(picked), report, time.perf_counter() - started)
+
+
+def import_rdf(path: Path | str, store: StoreLocation | str | Path | None = None, *,
+               derive_union: bool = False, check: bool = False, dumps: bool = False,
+               progress: bool = True) -> BuildReport:
+    """Build a new store from a large RDF file (N-Quads or TriG, optionally gzipped), atomically.
+
+    The path for big data: no YAML, no rdflib, no pySHACL over the whole graph. The file is
+    bulk-loaded by Oxigraph, streaming. It must follow kjgraph's conventions (one named graph
+    per source); its default graph should already hold the union of the named graphs (as
+    ``kjgraph export --format nq`` and ``kjgraph synth`` write it): else ``derive_union``
+    adds it while loading (through Python, so slower than the plain bulk load). ``check``
+    runs :func:`check_store` (timed apart); a failed check publishes nothing. ``dumps`` writes
+    the dump files (timed as "write dumps").
+
+    Raises :class:`kjgraph.errors.DataError` (unreadable file) or :class:`ValidationFailed`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError([DataProblem(str(path), 0, "file", "no such file")])
+    fmt, gz = _rdf_input(path)
+    location = store if isinstance(store, StoreLocation) else StoreLocation(store)
+    steps: dict[str, float] = {}
+    started = time.perf_counter()
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                   transient=False) if progress else None
+    if bar:
+        bar.start()
+    try:
+        with location.new_build() as build_dir:
+            oxi = ox.Store(str(build_dir / "oxigraph"))
+            if derive_union:
+                with _step(bar, steps, "bulk load, deriving the default-graph union"):
+                    _load_with_union(oxi, path, fmt, gz)
+            else:
+                with _step(bar, steps, "bulk load"):
+                    _load(oxi, path, fmt, gz)
+            if check:
+                with _step(bar, steps, "check (SPARQL + SHACL sample)"):
+                    checked = check_store(oxi)
+                if not checked.conforms:
+                    raise ValidationFailed(checked.text(), len(checked.shacl.violations) + checked.union_gaps)
+            if dumps:
+                with _step(bar, steps, "write dumps"):
+                    write_dumps(oxi, build_dir / "dumps")
+            with _step(bar, steps, "count"):
+                quads = len(oxi)
+                graphs = sum(1 for _ in oxi.named_graphs())
+            oxi.flush()
+            del oxi
+            manifest = {"quads": quads, "graphs": graphs, "records": 0,
+                        "imported": str(path.resolve()),
+                        "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                        "dumps": sorted(DUMPS) if dumps else []}
+            (build_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
+            published = location.builds / build_dir.name.removeprefix(".").removesuffix(".partial")
+    finally:
+        if bar:
+            bar.stop()
+    return BuildReport(published, quads, graphs, 0, time.perf_counter() - started, steps)
+
+
+@click.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--store", "store", type=click.Path(path_type=Path), default=None, envvar="KJGRAPH_STORE",
+              help="Store directory (default: $KJGRAPH_STORE, else ~/.local/share/kjgraph).")
+@click.option("--derive-union", is_flag=True,
+              help="The file has no default-graph union: add it while loading (slower).")
+@click.option("--check", is_flag=True,
+              help="Check the union rule (SPARQL, whole graph) and SHACL on a sample of events; "
+                   "publish nothing on a violation.")
+@click.option("--dumps", is_flag=True, help="Also write the dump files (trig, nq, jsonld, ttl).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+def load_command(file: Path, store: Path | None, derive_union: bool, check: bool, dumps: bool,
+                 quiet: bool) -> None:
+    """Build a store from a large N-Quads or TriG file (.gz too) by bulk loading (atomic).
+
+    For data too big for the curated YAML path: one named graph per source, the default
+    graph holding their union. Replaces the store's current graph.
+    """
+    report = import_rdf(file, StoreLocation(store), derive_union=derive_union, check=check,
+                        dumps=dumps, progress=not quiet)
+    timings = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.steps.items())
+    click.echo(f"loaded {report.quads} quads in {report.graphs} graphs in {report.seconds:.1f} s "
+               f"({timings}) → {report.path}")

@@ -1,0 +1,605 @@
+"""``kjgraph serve``: the graph as linked data and a SPARQL 1.1 Protocol endpoint.
+
+Stack: Starlette on uvicorn (uvloop + httptools). Starlette is a small, well-kept ASGI
+toolkit (routing, requests, CORS middleware) without an ORM or template opinions, and
+uvicorn is the reference ASGI server; together they add little per-request overhead,
+which matters because the SPARQL work itself happens in killable worker processes
+(:mod:`kjgraph.server.workers`) and the web process only routes and moves bytes.
+
+IRIs. The public base ``https://w3id.org/kjgraph/`` maps onto the server's root
+(``--base-url``). Resource IRIs (``/id/…``, ``/graph/…``) name things, not documents,
+so they answer **303 See Other** to a document chosen by ``Accept`` (the "Cool URIs for
+the Semantic Web" 303 pattern, which static hosts and w3id.org redirects can reproduce
+exactly): ``/doc/<path>.html`` for people, ``.ttl``, ``.jsonld``, ``.nt``, ``.rdf`` for
+machines. The documents answer directly (200) and name each other as alternates.
+``/ontology`` answers 303 to ``/ontology.html`` (pyLODE) or ``/ontology.ttl``.
+
+>>> config = ServerConfig(store="/nonexistent")
+>>> config.base_url
+'http://127.0.0.1:8000/'
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gzip
+import hmac
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote
+
+from kjgraph.namespaces import BASE
+from kjgraph.query import PREFIXES
+from kjgraph.server import pages, sparql
+from kjgraph.server import void as void_mod
+from kjgraph.server.workers import JobError, QueryTimeout, StoreSpec, WorkerPool
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+DOC_FORMATS = {"html": "text/html", "ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
+EXT_OF = {"turtle": "ttl", "jsonld": "jsonld", "ntriples": "nt", "rdfxml": "rdf"}
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass
+class ServerConfig:
+    """Everything ``kjgraph serve`` can be told (see ``kjgraph serve --help``)."""
+
+    store: str | os.PathLike[str] | None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str | None = None
+    workers: int = 2
+    time_limit: float = 10.0
+    max_waiting: int = 64
+    max_query_length: int = 32_768
+    max_body: int = 1_048_576
+    result_limit: int = 10_000
+    update_token: str | None = None
+    dumps: Path | None = None
+    manifest: dict[str, Any] = field(default_factory=dict)
+    spec: StoreSpec | None = None
+
+    def __post_init__(self) -> None:
+        if not self.base_url:
+            self.base_url = f"http://{self.host}:{self.port}/"
+        if not self.base_url.endswith("/"):
+            self.base_url += "/"
+
+    def resolve_store(self) -> None:
+        """Find the oxigraph directory: a kjgraph store (``current/oxigraph``) or a bare one."""
+        from kjgraph.store import StoreLocation
+
+        location = StoreLocation(self.store)
+        if location.exists():
+            path = location.oxigraph_path()
+            self.dumps = self.dumps or location.dumps()
+            self.manifest = location.manifest()
+        elif location.root.is_dir() and (location.root / "CURRENT").is_file():
+            path = location.root  # a bare oxigraph (RocksDB) directory, e.g. test data
+        else:
+            path = location.oxigraph_path()  # raises a StoreError with advice
+        self.spec = StoreSpec(str(path), writable=bool(self.update_token))
+
+
+class LimitsMiddleware:
+    """Refuses before routing: path traversal (404), oversize bodies (413)."""
+
+    def __init__(self, app: Any, max_body: int):
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw = scope.get("raw_path") or scope["path"].encode()
+        decoded = unquote(unquote(raw.decode("latin-1")))
+        if any(seg in ("..", ".") for seg in decoded.replace("\\", "/").split("/")) or "\x00" in decoded:
+            await PlainTextResponse("not found", status_code=404)(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length")
+        if length and length.isdigit() and int(length) > self.max_body:
+            await PlainTextResponse(f"request body of {int(length)} bytes exceeds the limit of "
+                                    f"{self.max_body} bytes", status_code=413)(scope, receive, send)
+            return
+        # Read the whole (bounded) body first, so a chunked upload cannot exceed the limit.
+        chunks: list[bytes] = []
+        size = 0
+        more = scope["method"] in ("POST", "PUT", "PATCH")
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_body:
+                await PlainTextResponse(f"request body exceeds the limit of {self.max_body} bytes",
+                                        status_code=413)(scope, receive, send)
+                return
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+class Server:
+    """The routes and their state (the worker pool, caches)."""
+
+    def __init__(self, config: ServerConfig):
+        if config.spec is None:
+            config.resolve_store()
+        self.config = config
+        self.pool = WorkerPool(config.spec, config.workers, config.time_limit, config.max_waiting)  # type: ignore[arg-type]
+        self.site = pages.Site("/" + config.base_url.split("://", 1)[-1].partition("/")[2])  # type: ignore[union-attr]
+        self.cache = Path(tempfile.mkdtemp(prefix="kjgraph-serve-"))
+        self._summary: tuple[float, dict[str, Any]] | None = None
+        self._ontology_lock = asyncio.Lock()
+
+    # ------------------------------------------------------------ helpers
+    async def call(self, function: str, *args: Any, **kwargs: Any) -> Any:
+        if self.pool.full():
+            raise Busy()
+        return await self.pool.run(("call", {"function": function, "args": args, "kwargs": kwargs}))
+
+    async def summary(self) -> dict[str, Any]:
+        if self._summary is None or time.monotonic() - self._summary[0] > 60:
+            self._summary = (time.monotonic(), await self.call("summary"))
+        return self._summary[1]
+
+    def public(self, path: str) -> str:
+        """The public IRI of a server path (``id/person/x`` → ``https://w3id.org/kjgraph/id/person/x``)."""
+        return BASE + path
+
+    def lang(self, request: Request) -> str:
+        return pages.choose_language(request.query_params.get("lang"),
+                                     request.headers.get("accept-language"))
+
+    def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(pages.render(template, self.site, self.lang(request), **context),
+                            status_code=status, headers={"Vary": "Accept, Accept-Language"})
+
+    def error(self, request: Request, status: int, message: str, headers: dict[str, str] | None = None,
+              title: str = "") -> Response:
+        wants_html = request.url.path != "/sparql" and _prefers_html(request.headers.get("accept"))
+        if wants_html:
+            response: Response = self.html(request, "error.html", status=status, code=status,
+                                           title=title, message=message)
+        else:
+            response = PlainTextResponse(message + "\n", status_code=status)
+        response.headers.update(headers or {})
+        return response
+
+    def dump_names(self) -> list[str]:
+        if not self.config.dumps or not self.config.dumps.is_dir():
+            return []
+        names = sorted(p.name for p in self.config.dumps.iterdir() if p.is_file())
+        return names + [n + ".gz" for n in names]
+
+    def endpoint(self) -> str:
+        return self.config.base_url + "sparql"  # type: ignore[operator]
+
+    # ------------------------------------------------------------ SPARQL endpoint
+    async def sparql(self, request: Request) -> Response:
+        config = self.config
+        if request.method not in ("GET", "POST"):
+            return PlainTextResponse(f"{request.method} is not allowed on the SPARQL endpoint; use "
+                                     "GET or POST", status_code=405, headers={"Allow": "GET, POST, OPTIONS"})
+        params = parse_qsl(request.url.query, keep_blank_values=True)
+        queries = [v for k, v in params if k == "query"]
+        updates = [v for k, v in params if k == "update"]
+        if request.method == "GET":
+            if updates:
+                return _bad("SPARQL Update must be sent with POST, not GET")
+            if not queries:
+                return await self.service_description(request)
+        else:
+            content_type = request.headers.get("content-type")
+            if not content_type:
+                return _bad("a POST to the SPARQL endpoint needs a Content-Type: "
+                            "application/x-www-form-urlencoded, application/sparql-query or "
+                            "application/sparql-update", 415)
+            media, _sep, rest = content_type.partition(";")
+            media = media.strip().lower()
+            charset = next((p.split("=", 1)[1].strip().strip('"').lower() for p in rest.split(";")
+                            if p.strip().lower().startswith("charset=")), "utf-8")
+            if charset not in ("utf-8", "utf8"):
+                return _bad(f"charset {charset!r} is not supported; send UTF-8", 415)
+            try:
+                body = (await request.body()).decode("utf-8")
+            except UnicodeDecodeError:
+                return _bad("the request body is not valid UTF-8")
+            if queries or updates:
+                return _bad("with POST, send the query or update in the body, not the URL")
+            if media == "application/x-www-form-urlencoded":
+                form = parse_qsl(body, keep_blank_values=True)
+                params += [(k, v) for k, v in form if k not in ("query", "update")]
+                queries = [v for k, v in form if k == "query"]
+                updates = [v for k, v in form if k == "update"]
+            elif media == "application/sparql-query":
+                queries = [body]
+            elif media == "application/sparql-update":
+                updates = [body]
+            else:
+                return _bad(f"unsupported Content-Type {media!r}; use application/x-www-form-urlencoded, "
+                            "application/sparql-query or application/sparql-update", 415)
+        if len(queries) + len(updates) != 1:
+            return _bad("send exactly one query or one update per request "
+                        f"(got {len(queries)} queries and {len(updates)} updates)")
+        text = (queries or updates)[0]
+        if len(text) > config.max_query_length:
+            return _bad(f"the {'query' if queries else 'update'} is {len(text)} characters long; the "
+                        f"limit is {config.max_query_length}", 413)
+        graphs = {name: [v for k, v in params if k == name] for name in
+                  ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")}
+        for name, values in graphs.items():
+            for value in values:
+                if not _absolute_iri(value):
+                    return _bad(f"{name} must be an absolute IRI, got {value!r}")
+        if self.pool.full():
+            raise Busy()
+        if updates:
+            if not config.update_token:
+                return PlainTextResponse("SPARQL Update is disabled: this endpoint is read-only\n",
+                                         status_code=403)
+            given = request.headers.get("authorization", "")
+            if not hmac.compare_digest(given.encode(), f"Bearer {config.update_token}".encode()):
+                return PlainTextResponse("SPARQL Update needs the operator's token "
+                                         "(Authorization: Bearer TOKEN)\n", status_code=403)
+            if graphs["default-graph-uri"] or graphs["named-graph-uri"]:
+                return _bad("an update takes using-graph-uri/using-named-graph-uri, "
+                            "not default-graph-uri/named-graph-uri")
+            await self.pool.run(("update", {"text": text, "using": graphs["using-graph-uri"],
+                                            "using_named": graphs["using-named-graph-uri"],
+                                            "base_iri": self.endpoint(), "prefixes": PREFIXES}))
+            self._summary = None
+            return Response(status_code=204)
+        accept = request.headers.get("accept")
+        fmt = request.query_params.get("format") or request.query_params.get("output")
+        formats = {kind: sparql.negotiate(accept, kind, fmt) for kind in ("solutions", "graph")}
+        result = await self.pool.run(("query", {
+            "text": text, "default_graphs": graphs["default-graph-uri"],
+            "named_graphs": graphs["named-graph-uri"], "formats": formats,
+            "limit": config.result_limit, "base_iri": self.endpoint(), "prefixes": PREFIXES}))
+        headers = {"Vary": "Accept", "X-Result-Count": str(result["count"])}
+        if result["truncated"]:
+            headers["X-Result-Truncated"] = f"limit={result['limit']}"
+            headers["Link"] = f'<{sparql.TRUNCATED_LINK}>; rel="describedby"'
+        media_type = result["media_type"]
+        if not media_type.startswith("application/") or media_type.endswith(("json", "xml")):
+            media_type += "; charset=utf-8"
+        return Response(result["body"], headers=headers, media_type=media_type)
+
+    async def service_description(self, request: Request) -> Response:
+        if _prefers_html(request.headers.get("accept")):
+            return RedirectResponse(self.site.page("query"), status_code=303)
+        fmt = sparql.negotiate(request.headers.get("accept"), "graph") or "turtle"
+        endpoint = str(request.url.replace(query=""))
+        try:
+            summary = await self.summary()
+        except (JobError, QueryTimeout):
+            summary = None
+        graph = void_mod.service_description(endpoint, bool(self.config.update_token), summary)
+        return Response(void_mod.serialize(graph, fmt), media_type=sparql.GRAPH_TYPES[fmt],
+                        headers={"Vary": "Accept"})
+
+    # ------------------------------------------------------------ linked data
+    async def resource(self, request: Request) -> Response:
+        """``/id/…`` and ``/graph/…``: 303 to the document for the negotiated format."""
+        path = request.url.path[len(self.site.root):]
+        iri = self.public(path)
+        if not await self.call("exists", iri):
+            return self.error(request, 404, f"{iri} is not in the graph", title="Not found")
+        ext = "html" if _prefers_html(request.headers.get("accept")) else \
+            EXT_OF[sparql.negotiate(request.headers.get("accept"), "graph") or "turtle"]
+        target = f"{self.site.root}doc/{quote(path)}.{ext}"
+        if request.url.query:
+            target += "?" + request.url.query
+        return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+
+    async def document(self, request: Request) -> Response:
+        rest = request.path_params["rest"]
+        stem, _dot, ext = rest.rpartition(".")
+        if ext not in DOC_FORMATS or not stem.startswith(("id/", "graph/")):
+            return self.error(request, 404, "no such document", title="Not found")
+        iri = self.public(stem)
+        if not await self.call("exists", iri):
+            return self.error(request, 404, f"{iri} is not in the graph", title="Not found")
+        if ext != "html":
+            key = DOC_FORMATS[ext]
+            body = await self.call("resource_rdf", iri, key)
+            return Response(body, media_type=sparql.GRAPH_TYPES[key],
+                            headers={"Link": f'<{iri}>; rel="describes"'})
+        try:
+            page = max(1, int(request.query_params.get("page", "1")))
+        except ValueError:
+            return self.error(request, 400, "page must be a whole number", title="Bad request")
+        r = await self.call("describe", iri, page)
+        formats = {name: f"{self.site.root}doc/{quote(stem)}.{ext}" for name, ext in
+                   (("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf"))}
+        formats_keys = {"turtle": formats["Turtle"], "jsonld": formats["JSON-LD"]}
+        return self.html(request, "resource.html", r=r, labels_map=r["related_labels"],
+                         formats=_Formats(formats, formats_keys),
+                         neighbourhood=self.neighbourhood_frame(iri, self.lang(request)))
+
+    def neighbourhood_frame(self, iri: str, lang: str) -> Any:
+        """An iframe with the interactive neighbourhood rendering of ``iri`` (see :meth:`render`)."""
+        src = f"{self.site.root}render?iri={quote(iri, safe='')}&lang={quote(lang)}"
+        return pages.Markup('<iframe class="neighbourhood" loading="lazy" title="Neighbourhood" '
+                            f'src="{pages.Markup.escape(src)}"></iframe>')
+
+    async def render(self, request: Request) -> Response:
+        """The neighbourhood of one resource drawn by kjgraph.render (a self-contained page)."""
+        iri = request.query_params.get("iri", "")
+        if not _absolute_iri(iri) or not await self.call("exists", iri):
+            return self.error(request, 404, "no such resource", title="Not found")
+        link_base = (self.config.base_url or "").rstrip("/") or None
+        html = await self.call("neighbourhood_page", iri, self.lang(request), link_base)
+        return HTMLResponse(html)
+
+    async def ontology(self, request: Request) -> Response:
+        target = "ontology.html" if _prefers_html(request.headers.get("accept")) else "ontology.ttl"
+        return RedirectResponse(self.site.root + target, status_code=303, headers={"Vary": "Accept"})
+
+    async def ontology_file(self, request: Request) -> Response:
+        from kjgraph.resources import ontology_dir
+
+        name = request.url.path.rsplit("/", 1)[-1]
+        if name in ("ontology.ttl", "shapes.ttl"):
+            source = "kjgraph.ttl" if name == "ontology.ttl" else "shapes.ttl"
+            return FileResponse(ontology_dir() / source, media_type="text/turtle")
+        html = self.cache / "ontology.html"
+        async with self._ontology_lock:  # generated once, then cached
+            if not html.is_file():
+                await asyncio.get_running_loop().run_in_executor(
+                    None, write_ontology_html, html, self.site, self.site.root + "ontology.ttl")
+        return FileResponse(html, media_type="text/html")
+
+    async def shapes(self, request: Request) -> Response:
+        return RedirectResponse(self.site.root + "shapes.ttl", status_code=303)
+
+    # ------------------------------------------------------------ pages
+    async def home(self, request: Request) -> Response:
+        summary = await self.summary()
+        return self.html(request, "home.html", s=summary, build=self.config.manifest.get("built"),
+                         labels_map=summary["graph_labels"], void_href=self.site.root + ".well-known/void",
+                         sparql_href=self.site.root + "sparql",
+                         dumps=[(n, self.site.root + "dumps/" + n) for n in self.dump_names()],
+                         class_href=self.class_href)
+
+    def class_href(self, cls: str) -> str:
+        return f"{self.site.root}class?iri={quote(cls, safe='')}"
+
+    async def classes(self, request: Request) -> Response:
+        summary = await self.summary()
+        return self.html(request, "classes.html", classes=summary["classes"],
+                         labels_map=summary["graph_labels"], class_href=self.class_href)
+
+    async def class_page(self, request: Request) -> Response:
+        cls = request.query_params.get("iri", "")
+        if not _absolute_iri(cls):
+            return self.error(request, 400, "iri= must be a class IRI", title="Bad request")
+        try:
+            page = max(1, int(request.query_params.get("page", "1")))
+        except ValueError:
+            return self.error(request, 400, "page must be a whole number", title="Bad request")
+        c = await self.call("instances", cls, page)
+        if not c["total"]:
+            return self.error(request, 404, f"no instances of {cls}", title="Not found")
+        return self.html(request, "class.html", c=c, labels_map=c["labels"],
+                         page_href=lambda n: f"{self.class_href(cls)}&page={n}")
+
+    async def search(self, request: Request) -> Response:
+        q = request.query_params.get("q", "").strip()
+        if len(q) > 200:
+            return self.error(request, 413, "the search text is limited to 200 characters")
+        results = await self.call("search", q) if q else []
+        if "application/json" in (request.headers.get("accept") or ""):
+            return Response(json.dumps(results, ensure_ascii=False), media_type="application/json")
+        return self.html(request, "search.html", q=q, results=results, static=False)
+
+    async def query_page(self, request: Request) -> Response:
+        return self.html(request, "query.html", **query_page_context(self.site.root + "sparql"))
+
+    async def timeline(self, request: Request) -> Response:
+        return self.html(request, "timeline.html", timeline=timeline_html())
+
+    async def void(self, request: Request) -> Response:
+        fmt = sparql.negotiate(request.headers.get("accept"), "graph") or "turtle"
+        summary = await self.summary()
+        graph = void_mod.void_description(summary, server=self.config.base_url or "/",
+                                          dumps=self.dump_names(), manifest=self.config.manifest,
+                                          ontology_meta=summary["ontology_meta"])
+        return Response(void_mod.serialize(graph, fmt), media_type=sparql.GRAPH_TYPES[fmt],
+                        headers={"Vary": "Accept"})
+
+    async def dataset(self, request: Request) -> Response:
+        return RedirectResponse(self.site.root + ".well-known/void", status_code=303)
+
+    async def dumps(self, request: Request) -> Response:
+        name = request.path_params.get("name", "")
+        names = self.dump_names()
+        if not name:
+            return PlainTextResponse("\n".join(names) + "\n")
+        if name not in names or self.config.dumps is None:
+            return self.error(request, 404, f"no dump named {name!r}", title="Not found")
+        if name.endswith(".gz"):
+            target = self.cache / name
+            if not target.is_file():
+                await asyncio.get_running_loop().run_in_executor(
+                    None, _gzip, self.config.dumps / name[:-3], target)
+            return FileResponse(target, media_type="application/gzip", filename=name)
+        media = next((m for ext, m in void_mod.DUMP_TYPES.items() if name.endswith(ext)),
+                     "application/octet-stream")
+        return FileResponse(self.config.dumps / name, media_type=media, filename=name)
+
+
+class _Formats(dict):
+    """Format links of a page: iterate (name, href); ``.turtle``/``.jsonld`` for <link rel=alternate>."""
+
+    def __init__(self, named: dict[str, str], keys: dict[str, str]):
+        super().__init__(named)
+        self.turtle = keys["turtle"]
+        self.jsonld = keys["jsonld"]
+
+
+class Busy(Exception):
+    """Too many queries waiting: answer 429."""
+
+
+def _gzip(source: Path, target: Path) -> None:
+    tmp = target.with_suffix(".part")
+    with source.open("rb") as src, gzip.open(tmp, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    tmp.replace(target)
+
+
+def _bad(message: str, status: int = 400) -> Response:
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+def _absolute_iri(value: str) -> bool:
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return ":" in value
+
+
+def _prefers_html(accept: str | None) -> bool:
+    """Is HTML the client's first choice (a browser) rather than an RDF format?
+
+    >>> _prefers_html("text/html,application/xhtml+xml,*/*;q=0.8"), _prefers_html("*/*")
+    (True, False)
+    """
+    ranges = sparql.parse_accept(accept)
+    return bool(ranges) and ranges[0][0] in _HTML_TYPES
+
+
+def write_ontology_html(out: Path, site: pages.Site, ttl_href: str) -> None:
+    """The ontology documentation: pyLODE's (``kjgraph docs``), else kjgraph's own plain page."""
+    try:
+        from kjgraph.docs import write_ontology_docs
+
+        write_ontology_docs(out)
+    except Exception as exc:
+        import sys
+
+        print(f"kjgraph: pyLODE failed ({type(exc).__name__}: {exc}); using the plain ontology page",
+              file=sys.stderr)
+        out.write_text(pages.ontology_page(site, "en", ttl_href), encoding="utf-8")
+
+
+def timeline_html() -> Any:
+    """HOOK: the 60-year timeline from ``kjgraph.plots`` when it provides ``timeline_html()``."""
+    try:
+        from kjgraph import plots  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    function = getattr(plots, "timeline_html", None)
+    return None if function is None else pages.Markup(function())
+
+
+def query_page_context(endpoint: str) -> dict[str, Any]:
+    from kjgraph.library import library
+
+    examples = [{"name": q.name, "title": q.title, "text": q.text} for q in library().values()]
+    return {"endpoint": endpoint, "examples": examples, "examples_json": json.dumps(examples),
+            "query_js": pages.Markup(pages.static_text("query.js"))}
+
+
+def create_app(config: ServerConfig) -> Starlette:
+    """The ASGI application; the worker pool starts with it and stops with it."""
+    server = Server(config)
+
+    async def busy(request: Request, exc: Exception) -> Response:
+        return server.error(request, 429, "too many queries at once; retry shortly",
+                            headers={"Retry-After": "1"}, title="Too many requests")
+
+    async def timeout(request: Request, exc: Exception) -> Response:
+        return server.error(request, 503, str(exc), title="Query stopped")
+
+    async def job_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, JobError)
+        return server.error(request, exc.status, exc.message, title="Error")
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return server.error(request, 404, f"nothing at {request.url.path}", title="Not found")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await server.pool.start()
+        try:
+            yield
+        finally:
+            server.pool.stop()
+            shutil.rmtree(server.cache, ignore_errors=True)
+
+    root = server.site.root
+    routes = [
+        Route(root, server.home),
+        Route(root + "sparql", server.sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        Route(root + "render", server.render),
+        Route(root + "id/{rest:path}", server.resource),
+        Route(root + "graph/{rest:path}", server.resource),
+        Route(root + "doc/{rest:path}", server.document),
+        Route(root + "ontology", server.ontology),
+        Route(root + "ontology.html", server.ontology_file),
+        Route(root + "ontology.ttl", server.ontology_file),
+        Route(root + "shapes", server.shapes),
+        Route(root + "shapes.ttl", server.ontology_file),
+        Route(root + "search", server.search),
+        Route(root + "classes", server.classes),
+        Route(root + "class", server.class_page),
+        Route(root + "query", server.query_page),
+        Route(root + "timeline", server.timeline),
+        Route(root + ".well-known/void", server.void),
+        Route(root + "dataset", server.dataset),
+        Route(root + "dumps/", server.dumps),
+        Route(root + "dumps/{name}", server.dumps),
+    ]
+    app = Starlette(
+        routes=routes, lifespan=lifespan,
+        exception_handlers={Busy: busy, QueryTimeout: timeout, JobError: job_error, 404: not_found},
+        middleware=[
+            Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
+                       allow_headers=["Content-Type", "Accept", "Authorization"],
+                       expose_headers=["X-Result-Truncated", "X-Result-Count", "Retry-After", "Link"]),
+            Middleware(LimitsMiddleware, max_body=config.max_body),
+        ],
+    )
+    app.state.server = server
+    return app
+
+
+def serve(config: ServerConfig) -> None:
+    """Run the server until interrupted (what ``kjgraph serve`` does)."""
+    import uvicorn
+
+    config.resolve_store()
+    app = create_app(config)
+    uvicorn.run(app, host=config.host, port=config.port, log_level="warning",
+                access_log=False, timeout_keep_alive=30, server_header=False)

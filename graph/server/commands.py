@@ -1,0 +1,66 @@
+"""The ``kjgraph serve`` and ``kjgraph publish`` commands (registered in :mod:`kjgraph.cli`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from kjgraph.store import ENV_VAR
+
+
+@click.command()
+@click.option("--store", type=click.Path(path_type=Path), default=None, envvar=ENV_VAR,
+              help=f"Store directory (default: ${ENV_VAR}, else ~/.local/share/kjgraph); "
+                   "a bare Oxigraph directory works too.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--base-url", default=None,
+              help="The server's public root, onto which https://w3id.org/kjgraph/ maps "
+                   "(default http://HOST:PORT/).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes (1 when updates are enabled).")
+@click.option("--time-limit", default=10.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds a query may run before it is stopped (503).")
+@click.option("--max-waiting", default=64, show_default=True, type=click.IntRange(0),
+              help="Queries that may wait for a worker; more get 429 with Retry-After.")
+@click.option("--result-limit", default=10_000, show_default=True, type=click.IntRange(1),
+              help="Rows (or triples) per result; longer results are cut and marked.")
+@click.option("--max-query-length", default=32_768, show_default=True, type=click.IntRange(1),
+              help="Characters per query or update (413 beyond).")
+@click.option("--max-body", default=1_048_576, show_default=True, type=click.IntRange(1),
+              help="Bytes per request body (413 beyond).")
+@click.option("--update-token", envvar="KJGRAPH_UPDATE_TOKEN", default=None,
+              help="Enable SPARQL Update for requests with 'Authorization: Bearer TOKEN' "
+                   "(opens the store writable; default: read-only). Also $KJGRAPH_UPDATE_TOKEN.")
+def serve(store: Path | None, host: str, port: int, base_url: str | None, workers: int,
+          time_limit: float, max_waiting: int, result_limit: int, max_query_length: int,
+          max_body: int, update_token: str | None) -> None:
+    """Serve the graph: SPARQL endpoint, resolvable IRIs, HTML pages, VoID, dumps."""
+    from kjgraph.server.app import ServerConfig
+    from kjgraph.server.app import serve as run
+
+    config = ServerConfig(store=store, host=host, port=port, base_url=base_url, workers=workers,
+                          time_limit=time_limit, max_waiting=max_waiting, result_limit=result_limit,
+                          max_query_length=max_query_length, max_body=max_body,
+                          update_token=update_token or None)
+    config.resolve_store()
+    click.echo(f"kjgraph serving {config.spec.path} at {config.base_url} "  # type: ignore[union-attr]
+               f"(SPARQL: {config.base_url}sparql; {'updates with token' if update_token else 'read-only'})",
+               err=True)
+    run(config)
+
+
+@click.command()
+@click.option("--store", type=click.Path(path_type=Path), default=None, envvar=ENV_VAR,
+              help=f"Store directory (default: ${ENV_VAR}, else ~/.local/share/kjgraph).")
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Directory to write the static site to.")
+@click.option("--endpoint", default=None,
+              help="A SPARQL endpoint URL for the site's query page (default: none).")
+def publish(store: Path | None, out: Path, endpoint: str | None) -> None:
+    """Write the HTML pages, documents, dumps and metadata as a static site."""
+    from kjgraph.publish import publish_site
+    from kjgraph.store import StoreLocation
+
+    report = publish_site(StoreLocation(store), out, endpoint=endpoint)
+    click.echo(f"wrote {report['files']} files for {report['resources']} resources to {out}")

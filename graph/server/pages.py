@@ -1,0 +1,153 @@
+"""HTML pages for people: rendering of the page data of :mod:`kjgraph.server.data`.
+
+Jinja2 with autoescaping on for every template, so labels and literals from the graph
+are always escaped; embedded JSON(-LD) goes through :func:`script_json`, which escapes
+``<`` so no ``</script>`` can close the element early. Pages are self-contained: CSS
+and JavaScript are inlined (no CDN), so they work offline and from a static host.
+
+>>> pick_label([("Nara", "en"), ("나라", "ko")], "ko")
+('나라', 'ko')
+>>> print(script_json('{"a": "</script>"}'))
+{"a": "\\u003c/script\\u003e"}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from kjgraph.namespaces import BASE
+from kjgraph.query import PREFIXES
+from markupsafe import Markup
+
+HERE = Path(__file__).parent
+LANGUAGES = ("en", "ko", "ja", "de")
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어", "ja": "日本語", "de": "Deutsch"}
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+)
+
+
+def static_text(name: str) -> str:
+    """A file of ``static/`` (CSS, JS) to inline into a page."""
+    return (HERE / "static" / name).read_text(encoding="utf-8")
+
+
+def script_json(text: str) -> Markup:
+    """JSON safe inside a ``<script>`` element."""
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def pick_label(labels: list[tuple[str, str]], lang: str) -> tuple[str, str] | None:
+    """The label in ``lang``, else English, else a language-less one, else any."""
+    for wanted in (lang, "en", ""):
+        for value, language in labels:
+            if language.lower().split("-")[0] == wanted:
+                return value, language
+    return labels[0] if labels else None
+
+
+def choose_language(param: str | None, accept_language: str | None) -> str:
+    """``?lang=`` if it is one of ours, else the best of Accept-Language, else English."""
+    if param and param in LANGUAGES:
+        return param
+    from kjgraph.server.sparql import parse_accept
+
+    for tag, _q in parse_accept(accept_language or ""):
+        base = tag.split("-")[0]
+        if base in LANGUAGES:
+            return base
+    return "en"
+
+
+def curie(iri: str) -> str:
+    """A short name (prefix:local) for display."""
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(best):
+            best = ns
+            name = f"{prefix}:{iri[len(ns):]}"
+    return name if best else iri
+
+
+class Site:
+    """How pages link: to the live server's paths, or to a static site's files."""
+
+    def __init__(self, root: str = "/", static: bool = False, endpoint: str | None = None):
+        self.root = root if root.endswith("/") else root + "/"
+        self.static = static
+        self.endpoint = endpoint
+
+    def link(self, iri: str) -> str:
+        """Where a person follows ``iri``: our page for the graph's IRIs, else the IRI itself."""
+        if not iri.startswith(BASE):
+            return iri
+        rest = iri[len(BASE):]
+        if rest.startswith("ontology") or rest.startswith("shapes"):
+            path, _sep, fragment = rest.partition("#")
+            target = f"{path}.html" if self.static else path
+            return self.root + target + (f"#{fragment}" if fragment else "")
+        if self.static:
+            return self.root + "doc/" + quote(rest) + ".html"
+        return self.root + quote(rest)
+
+    def page(self, name: str) -> str:
+        """A site page such as ``search`` or ``classes``."""
+        if not name:
+            return self.root + ("index.html" if self.static else "")
+        return self.root + name + (".html" if self.static and "." not in name else "")
+
+
+def render(template: str, site: Site, lang: str, **context: Any) -> str:
+    def label(iri: str, labels: dict[str, list[tuple[str, str]]] | None = None) -> str:
+        found = pick_label((labels or context.get("labels_map", {})).get(iri, []), lang)
+        return found[0] if found else curie(iri)
+
+    helpers: dict[str, Callable[..., Any] | Any] = {
+        "site": site, "lang": lang, "languages": LANGUAGES, "language_names": LANGUAGE_NAMES,
+        "link": site.link, "curie": curie, "label": label, "pick_label": pick_label,
+        "script_json": script_json, "css": Markup(static_text("style.css")),
+        "literal_kind": literal_kind, "XSD": XSD, "BASE": BASE,
+    }
+    return _env.get_template(template).render(**helpers, **context)
+
+
+def literal_kind(datatype: str) -> str:
+    """A short datatype name to show next to a literal (dates, numbers)."""
+    if datatype.startswith(XSD):
+        name = datatype[len(XSD):]
+        return "" if name == "string" else name
+    return "" if datatype.endswith("langString") else curie(datatype)
+
+
+def ontology_page(site: Site, lang: str, ttl_href: str) -> str:
+    """A plain HTML page of the ontology's terms, one ``id=LocalName`` anchor each (used when
+    pyLODE cannot run, and by the static site)."""
+    from kjgraph.resources import ontology_dir
+    from rdflib import OWL, RDF, RDFS, Graph
+
+    g = Graph().parse(ontology_dir() / "kjgraph.ttl")
+    ns = BASE + "ontology#"
+    kinds = (("Classes", OWL.Class), ("Object properties", OWL.ObjectProperty),
+             ("Datatype properties", OWL.DatatypeProperty), ("Individuals", OWL.NamedIndividual))
+    groups = []
+    for title, cls in kinds:
+        terms = []
+        for s in sorted({s for s in g.subjects(RDF.type, cls) if str(s).startswith(ns)}):
+            terms.append({
+                "iri": str(s), "name": str(s)[len(ns):],
+                "labels": sorted((str(o), o.language or "") for o in g.objects(s, RDFS.label)),
+                "comments": [str(o) for o in g.objects(s, RDFS.comment)],
+                "links": [(curie(str(p)), str(o)) for p in (RDFS.subClassOf, RDFS.subPropertyOf,
+                                                             RDFS.domain, RDFS.range)
+                          for o in g.objects(s, p) if not isinstance(o, type(None)) and "://" in str(o)],
+            })
+        if terms:
+            groups.append((title, terms))
+    return render("ontology.html", site, lang, groups=groups, ttl_href=ttl_href)

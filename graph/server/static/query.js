@@ -1,0 +1,63 @@
+// The query page: runs SPARQL against the endpoint with fetch (no library, no CDN).
+(function () {
+  "use strict";
+  var library = JSON.parse(document.getElementById("library").textContent);
+  var box = document.getElementById("query");
+  var results = document.getElementById("results");
+  var status = document.getElementById("status");
+  var error = document.getElementById("error");
+  document.getElementById("examples").addEventListener("change", function (e) {
+    for (var i = 0; i < library.length; i++) {
+      if (library[i].name === e.target.value) { box.value = library[i].text; }
+    }
+  });
+  function cell(binding) {
+    var td = document.createElement("td");
+    if (!binding) { return td; }
+    if (binding.type === "uri") {
+      var a = document.createElement("a");
+      a.href = binding.value; a.textContent = binding.value; td.appendChild(a);
+    } else {
+      td.textContent = binding.value + (binding["xml:lang"] ? " @" + binding["xml:lang"] : "");
+    }
+    return td;
+  }
+  function show(data, truncated) {
+    results.textContent = "";
+    if (data.boolean !== undefined) { results.textContent = data.boolean ? "yes" : "no"; return; }
+    var table = document.createElement("table");
+    var head = document.createElement("tr");
+    data.head.vars.forEach(function (v) {
+      var th = document.createElement("th"); th.textContent = v; head.appendChild(th);
+    });
+    table.appendChild(head);
+    data.results.bindings.forEach(function (row) {
+      var tr = document.createElement("tr");
+      data.head.vars.forEach(function (v) { tr.appendChild(cell(row[v])); });
+      table.appendChild(tr);
+    });
+    results.appendChild(table);
+    status.textContent = data.results.bindings.length + " row(s)" +
+      (truncated ? " — cut at the server's result limit" : "");
+  }
+  document.getElementById("run").addEventListener("click", function () {
+    var endpoint = document.getElementById("endpoint").value;
+    error.textContent = ""; status.textContent = "running…";
+    if (!endpoint) { status.textContent = ""; error.textContent = "No SPARQL endpoint configured."; return; }
+    fetch(endpoint, {
+      method: "POST",
+      headers: {"Content-Type": "application/sparql-query",
+                "Accept": "application/sparql-results+json, text/turtle;q=0.9"},
+      body: box.value
+    }).then(function (response) {
+      var truncated = response.headers.get("X-Result-Truncated");
+      var type = response.headers.get("Content-Type") || "";
+      return response.text().then(function (text) {
+        if (!response.ok) { throw new Error(response.status + ": " + text); }
+        if (type.indexOf("json") >= 0) { show(JSON.parse(text), truncated); }
+        else { results.textContent = ""; var pre = document.createElement("pre");
+               pre.textContent = text; results.appendChild(pre); status.textContent = ""; }
+      });
+    }).catch(function (e) { status.textContent = ""; error.textContent = String(e.message || e); });
+  });
+})();

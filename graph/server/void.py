@@ -1,0 +1,126 @@
+"""The dataset's VoID and DCAT description, and the SPARQL service description.
+
+Both are small RDFLib graphs built from the store's counts (:func:`kjgraph.server.data.summary`),
+the build manifest and the ontology's own metadata (licence, creators), and serialised
+in the negotiated RDF format.
+
+>>> g = service_description("http://127.0.0.1:8000/sparql", update=False)
+>>> (None, SD.endpoint, URIRef("http://127.0.0.1:8000/sparql")) in g
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kjgraph import __version__
+from kjgraph.namespaces import BASE
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+DATASET = URIRef(BASE + "dataset")
+DUMP_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples", ".nq": "application/n-quads",
+              ".trig": "application/trig", ".jsonld": "application/ld+json"}
+RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+
+
+def service_description(endpoint: str, update: bool, summary: dict[str, Any] | None = None) -> Graph:
+    """An ``sd:Service`` for the endpoint at ``endpoint`` (the URL the client used)."""
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("void", VOID)
+    service = BNode()
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, URIRef(endpoint)))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    if update:
+        g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
+    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        g.add((service, SD.resultFormat, FORMATS[fmt]))
+    g.add((service, SD.defaultEntailmentRegime, URIRef("http://www.w3.org/ns/entailment/Simple")))
+    dataset = BNode()
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    default_graph = BNode()
+    g.add((dataset, SD.defaultGraph, default_graph))
+    g.add((default_graph, RDF.type, SD.Graph))
+    if summary:
+        g.add((default_graph, VOID.triples, Literal(summary["triples"], datatype=XSD.integer)))
+        for name in summary["graphs"]:
+            named = BNode()
+            g.add((dataset, SD.namedGraph, named))
+            g.add((named, RDF.type, SD.NamedGraph))
+            g.add((named, SD.name, URIRef(name)))
+    return g
+
+
+def void_description(summary: dict[str, Any], *, server: str, dumps: list[str],
+                     manifest: dict[str, Any], ontology_meta: dict[str, list[str]]) -> Graph:
+    """VoID + DCAT for the dataset; ``server`` is the public root URL of the server or site."""
+    g = Graph()
+    for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS)):
+        g.bind(prefix, ns)
+    d = DATASET
+    g.add((d, RDF.type, VOID.Dataset))
+    g.add((d, RDF.type, DCAT.Dataset))
+    g.add((d, DCTERMS.title, Literal("kjgraph: the open knowledge graph of Korea–Japan relations",
+                                     lang="en")))
+    g.add((d, DCTERMS.description, Literal(
+        "Leaders, summits and visits, agreements, joint bodies, disputes and topics of "
+        "Korea–Japan relations since 1965, each statement in the named graph of its source.",
+        lang="en")))
+    for lic in ontology_meta.get("license", []):
+        g.add((d, DCTERMS.license, URIRef(lic) if "://" in lic else Literal(lic)))
+    for creator in ontology_meta.get("creator", []):
+        g.add((d, DCTERMS.creator, URIRef(creator) if "://" in creator else Literal(creator)))
+    version = __version__ + (f"+{manifest['built']}" if manifest.get("built") else "")
+    g.add((d, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), Literal(version)))
+    g.add((d, URIRef(str(DCAT) + "version"), Literal(version)))
+    if manifest.get("built"):
+        g.add((d, DCTERMS.modified, Literal(manifest["built"])))
+    g.add((d, VOID.triples, Literal(summary["triples"], datatype=XSD.integer)))
+    g.add((d, VOID.entities, Literal(summary["entities"], datatype=XSD.integer)))
+    g.add((d, VOID.distinctSubjects, Literal(summary["distinct_subjects"], datatype=XSD.integer)))
+    g.add((d, VOID.properties, Literal(summary["properties"], datatype=XSD.integer)))
+    g.add((d, VOID.classes, Literal(len(summary["classes"]), datatype=XSD.integer)))
+    g.add((d, VOID.uriSpace, Literal(BASE + "id/")))
+    for vocabulary in summary["vocabularies"]:
+        g.add((d, VOID.vocabulary, URIRef(vocabulary)))
+    for cls, count in summary["classes"]:
+        partition = BNode()
+        g.add((d, VOID.classPartition, partition))
+        g.add((partition, VOID["class"], URIRef(cls)))
+        g.add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
+    root = server if server.endswith("/") else server + "/"
+    if root.startswith("http"):
+        endpoint = URIRef(root + "sparql")
+        g.add((d, VOID.sparqlEndpoint, endpoint))
+        service = BNode()
+        g.add((d, DCAT.accessService, service))
+        g.add((service, RDF.type, DCAT.DataService))
+        g.add((service, DCAT.endpointURL, endpoint))
+        g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((d, URIRef("http://xmlns.com/foaf/0.1/homepage"), URIRef(root)))
+    for name in dumps:
+        url = URIRef(root + "dumps/" + name)
+        g.add((d, VOID.dataDump, url))
+        dist = BNode()
+        g.add((d, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.downloadURL, url))
+        suffix = name.removesuffix(".gz")
+        media = next((m for ext, m in DUMP_TYPES.items() if suffix.endswith(ext)), None)
+        if media:
+            g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}")))
+        if name.endswith(".gz"):
+            g.add((dist, DCAT.compressFormat,
+                   URIRef("https://www.iana.org/assignments/media-types/application/gzip")))
+    return g
+
+
+def serialize(g: Graph, fmt: str) -> bytes:
+    """``fmt`` is a key of :data:`kjgraph.server.sparql.GRAPH_TYPES`."""
+    return g.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
