@@ -23,9 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from kjgraph.render import Edge, Node, RenderOptions, ViewGraph, write_html
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
+
+from kjgraph.render import Edge, Node, RenderOptions, ViewGraph, write_html
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]

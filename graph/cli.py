@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 import click
+
 from kjgraph import __version__
 from kjgraph.errors import DataError, KjgraphError, ValidationFailed
+from kjgraph.remote import endpoint_options, open_graph
 from kjgraph.store import ENV_VAR, StoreLocation
 
 store_option = click.option(
@@ -98,17 +100,18 @@ def list_queries() -> None:
               default="table", show_default=True)
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @store_option
+@endpoint_options
 @click.option("--help", "-h", "show_help", is_flag=True, help="Show this help, or a query's documentation.")
 @click.pass_context
 def query(ctx: click.Context, name: str | None, expression: str | None, file: Path | None,
           params: tuple[str, ...], fmt: str, out: Path | None, store: Path | None,
-          show_help: bool) -> None:
+          endpoint: str | None, show_help: bool) -> None:
     """Run a library query by NAME, or your own with -e or --file.
 
     `kjgraph query NAME --help` shows a library query's documentation.
     """
     from kjgraph.library import get_query
-    from kjgraph.query import KnowledgeGraph, write_result
+    from kjgraph.query import write_result
 
     if show_help:
         click.echo(get_query(name).help() if name else ctx.get_help())
@@ -121,7 +124,7 @@ def query(ctx: click.Context, name: str | None, expression: str | None, file: Pa
         if not sep:
             raise click.UsageError(f"--param expects NAME=VALUE, got {item!r}")
         values[key.strip()] = value
-    kg = KnowledgeGraph.open(StoreLocation(store))
+    kg = open_graph(store, endpoint)  # the embedded store, or the SPARQL server at --endpoint
     if name:
         library_query = get_query(name)
         result = kg.execute(library_query.bound_text(values))
@@ -180,6 +183,20 @@ def docs(out: Path) -> None:
     from kjgraph.docs import write_ontology_docs
 
     click.echo(f"wrote {write_ontology_docs(out)}")
+
+
+# ---------------------------------------------------------------- further commands
+# Commands defined next to the code they drive (their modules import heavy libraries lazily).
+from kjgraph.analytics import analyze  # noqa: E402
+from kjgraph.build import load_command  # noqa: E402
+from kjgraph.plots import plot  # noqa: E402
+from kjgraph.remote import push_command  # noqa: E402
+from kjgraph.render import render_command  # noqa: E402
+from kjgraph.server.commands import publish, serve  # noqa: E402
+from kjgraph.synthetic import synth_command  # noqa: E402
+
+for _command in (serve, publish, render_command, analyze, plot, push_command, load_command, synth_command):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":

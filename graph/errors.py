@@ -55,3 +55,25 @@ class StoreError(KjgraphError):
 
 class QueryError(KjgraphError):
     """A query could not be found, parsed, bound or run."""
+
+
+class RemoteError(KjgraphError):
+    """A SPARQL server could not be reached, refused a request or returned malformed results.
+
+    The message names the endpoint; ``status`` is the HTTP status where there was one,
+    ``transient`` says whether trying again may help (unreachable, timed out, busy).
+
+    >>> print(RemoteError("http://127.0.0.1:7878/query", "is unreachable (Connection refused)"))
+    http://127.0.0.1:7878/query: is unreachable (Connection refused)
+    """
+
+    #: HTTP statuses that say "try again later" (busy, restarting, a proxy without its backend)
+    TRANSIENT_STATUS = frozenset({408, 425, 429, 502, 503, 504})
+
+    def __init__(self, endpoint: str, problem: str, *, status: int | None = None,
+                 transient: bool | None = None):
+        self.endpoint = endpoint
+        self.problem = problem
+        self.status = status
+        self.transient = transient if transient is not None else status in self.TRANSIENT_STATUS
+        super().__init__(f"{endpoint}: {problem}")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import pyoxigraph as ox
+
 from kjgraph.query import PREFIXES
 
 ExportFormat = Literal["ttl", "nt", "nq", "trig", "jsonld"]

@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from kjgraph.dates import PartialDate
 from kjgraph.errors import QueryError
 from kjgraph.namespaces import BASE
@@ -57,16 +58,27 @@ class Parameter:
 def to_term(value: str, kind: str) -> ox.NamedNode | ox.Literal:
     """A typed RDF term for ``value``.
 
-    IRIs may be given in full or relative to ``https://w3id.org/kjgraph/id/``
-    (``person/lee-jae-myung``); strings stay plain literals, whatever they contain.
+    IRIs may be given in full, relative to ``https://w3id.org/kjgraph/id/``
+    (``person/lee-jae-myung``) or with a prefix kjgraph knows (``person:lee-jae-myung``,
+    ``kjo:proposed``); strings stay plain literals, whatever they contain.
 
     >>> to_term("person/lee-jae-myung", "iri")
     <NamedNode value=https://w3id.org/kjgraph/id/person/lee-jae-myung>
+    >>> to_term("kjo:proposed", "iri")
+    <NamedNode value=https://w3id.org/kjgraph/ontology#proposed>
     >>> to_term('" } DROP ALL #', "string")
     <Literal value=" } DROP ALL # datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>
     """
     if kind == "iri":
-        iri = value if re.match(r"^[a-z][a-z0-9+.-]*:", value) else f"{BASE}id/{value.lstrip('/')}"
+        from kjgraph.query import PREFIXES  # the query module imports this one
+
+        prefix, colon, local = value.partition(":")
+        if colon and prefix in PREFIXES and not local.startswith("//"):
+            iri = PREFIXES[prefix] + local
+        elif re.match(r"^[a-z][a-z0-9+.-]*:", value):
+            iri = value
+        else:
+            iri = f"{BASE}id/{value.lstrip('/')}"
         if re.search(r"[\s<>\"{}|^`\\]", iri):
             raise ValueError(f"not a valid IRI: {value!r}")
         return ox.NamedNode(iri)

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kjgraph import records as r
-from kjgraph.errors import DataError, DataProblem
-from kjgraph.resources import data_dir
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+
+from kjgraph import records as r
+from kjgraph.errors import DataError, DataProblem
+from kjgraph.resources import data_dir
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 from kjgraph.namespaces import BASE
 from kjgraph.server import data, pages, void
-from kjgraph.server.app import query_page_context, timeline_html, write_ontology_html
+from kjgraph.server.app import query_page_context, write_ontology_html
 from kjgraph.store import StoreLocation
 
 EXTENSIONS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
@@ -87,12 +87,14 @@ def publish_site(location: StoreLocation, out: Path, *, endpoint: str | None = N
         r = data.describe(store, iri, 1, page_size=10_000)  # one page per resource on a static host
         formats = {name: f"{site.root}doc/{rest}.{ext}" for name, ext in
                    (("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf"))}
-        from kjgraph.server.app import _Formats, neighbourhood
+        from kjgraph.server.app import _Formats
 
+        # No embedded neighbourhood drawing on the static site: each would carry vis-network
+        # (~0.5 MB) into every one of thousands of pages; `kjgraph render` makes them on demand.
         write(f"doc/{rest}.html", pages.render(
             "resource.html", site, lang, r=r, labels_map=r["related_labels"],
             formats=_Formats(formats, {"turtle": formats["Turtle"], "jsonld": formats["JSON-LD"]}),
-            neighbourhood=neighbourhood(iri)))
+            neighbourhood=None))
         for ext, key in EXTENSIONS.items():
             write(f"doc/{rest}.{ext}", data.resource_rdf(store, iri, key))
 
@@ -123,7 +125,11 @@ def publish_site(location: StoreLocation, out: Path, *, endpoint: str | None = N
                                       index_json=json.dumps(index, ensure_ascii=False),
                                       search_js=pages.Markup(pages.static_text("search.js"))))
     write("query.html", pages.render("query.html", site, lang, **query_page_context(endpoint or "")))
-    write("timeline.html", pages.render("timeline.html", site, lang, timeline=timeline_html()))
+    for which in ("timeline", "topics"):
+        write(f"plots/{which}.svg", data.plot_svg(store, which, lang))
+    write("timeline.html", pages.render("timeline.html", site, lang,
+                                        timeline_src=site.root + "plots/timeline.svg",
+                                        topics_src=site.root + "plots/topics.svg"))
     write_ontology_html(out / "ontology.html", site, site.root + "ontology.ttl")
     files += 1
     from kjgraph.resources import ontology_dir

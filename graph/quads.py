@@ -21,6 +21,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SDO, SKOS, TIME
+
 from kjgraph import records as r
 from kjgraph.dates import PartialDate
 from kjgraph.loader import Catalog, tenure_covering
@@ -36,9 +40,6 @@ from kjgraph.namespaces import (
     source_graph,
 )
 from kjgraph.resources import ontology_dir
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SDO, SKOS, TIME
 
 TOPIC_SCHEME = ID.scheme("topics")
 _SOURCE_TYPES = {

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pyoxigraph as ox
+
 from kjgraph.errors import QueryError
 from kjgraph.library import bind_values, get_query
 from kjgraph.namespaces import BASE

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from kjgraph.dates import PartialDate
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from kjgraph.dates import PartialDate
 
 LANGUAGES = ("en", "ko", "ja", "de")
 SCRIPT_VARIANTS = ("ko-Hani", "ko-Latn", "ja-Latn", "ja-Hira", "ja-Kana")

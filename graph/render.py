@@ -58,9 +58,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
 from kjgraph.errors import KjgraphError
 from kjgraph.namespaces import BASE
 from kjgraph.query import PREFIXES, KnowledgeGraph
+from kjgraph.remote import reader_options
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -720,6 +722,7 @@ def make_view(kg: KnowledgeGraph, view: str, target: str | None = None, *, hops:
 @click.option("--no-sources", is_flag=True, help="Leave the source nodes out (tooltips still cite them).")
 @click.option("--store", type=click.Path(path_type=Path), default=None, envvar="KJGRAPH_STORE",
               help="Store directory (default: $KJGRAPH_STORE, else ~/.local/share/kjgraph).")
+@reader_options
 def render_command(view: str, target: str | None, out: Path, hops: int, start: int | None, end: int | None,
                    lang: str, link_base: str | None, seed: int, max_nodes: int, physics_max: int,
                    no_sources: bool, store: Path | None) -> None:
@@ -728,11 +731,11 @@ def render_command(view: str, target: str | None, out: Path, hops: int, start: i
     VIEW is all (default), entity TARGET (an IRI, kind:slug or a label in en/ko/ja/de; --hops),
     period (--from/--to years), topic TARGET, or meetings (leader-to-leader meetings).
     """
-    from kjgraph.store import StoreLocation
+    from kjgraph.remote import open_graph
 
     options = RenderOptions(lang=lang, link_base=link_base, seed=seed, max_nodes=max_nodes,
                             physics_max=physics_max)
-    kg = KnowledgeGraph.open(StoreLocation(store))
+    kg = open_graph(store)
     result = make_view(kg, view, target, hops=hops, start=start, end=end, sources=not no_sources)
     write_html(result, out, options)
     note = " (aggregated by kind and decade)" if len(result.nodes) > max_nodes else ""

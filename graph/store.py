@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+
 from kjgraph.errors import StoreError
 
 ENV_VAR = "KJGRAPH_STORE"

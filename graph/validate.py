@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from kjgraph.resources import ontology_dir
 from pyshacl import validate
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS, SH
+
+from kjgraph.resources import ontology_dir
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,33 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
 from kjgraph.build import build
 from kjgraph.query import KnowledgeGraph
 from kjgraph.store import StoreLocation
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "data"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; .ci/setup installs it
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole session (Playwright allows one sync driver per process)."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "Chromium is missing: apt-get install chromium (.ci/setup does)"
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

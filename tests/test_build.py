@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+
 from kjgraph.build import DUMPS, build
 from kjgraph.errors import DataError
 from kjgraph.query import KnowledgeGraph

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 
 import pytest
@@ -55,7 +56,7 @@ def test_number_of_leaders_per_country(kg: KnowledgeGraph, office: str, count: i
 def test_terms_do_not_overlap_within_one_office(kg: KnowledgeGraph, office: str) -> None:
     for acting in (False, True):
         same = [t for t in terms(kg, office) if t["acting"] is acting]
-        for earlier, later in zip(same, same[1:], strict=False):
+        for earlier, later in itertools.pairwise(same):
             # A term may end on the day the next begins, never after.
             assert later["start"] >= earlier["end"], (earlier["tenure"], later["tenure"])
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import requests
+
 from kjgraph.build import build
 from kjgraph.store import StoreLocation
-
 from tests.conftest import run_cli
 
 FIXTURES = Path(__file__).parent / "data"

@@ -19,16 +19,13 @@ from typing import Any
 
 import networkx as nx
 import pytest
+
 from kjgraph.build import build
 from kjgraph.query import KnowledgeGraph
 from kjgraph.render import RenderOptions, render_html, resolve_entity, whole_view
 from kjgraph.store import StoreLocation
-
 from tests.conftest import FIXTURES, run_cli
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 XSS_EN = "<img src=x onerror=window.__pwned=1>"
 XSS_KO = "</script><script>window.__pwned=2</script><!--"
 ID = "https://w3id.org/kjgraph/id/"
@@ -105,18 +102,6 @@ def expected_visible(exp: Expected, lo: int, hi: int) -> set[str]:
 
 
 # ---------------------------------------------------------------- browser
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium (Debian's) for the whole session."""
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), "Chromium is missing: apt-get install chromium (.ci/setup does)"
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
 
 @pytest.fixture(scope="session")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:

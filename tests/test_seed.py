@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from kjgraph.query import KnowledgeGraph
 
 SEED = "https://w3id.org/kjgraph/id/source/seed-2026-01-13-nara-summit-de"

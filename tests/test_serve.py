@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
+
 from kjgraph.build import build
 from kjgraph.store import StoreLocation
 
@@ -406,3 +407,12 @@ def test_resource_page_embeds_its_neighbourhood_rendering(shipped_server: str) -
     assert drawing.status_code == 200 and drawing.headers["content-type"].startswith("text/html")
     assert "Korea–Japan summit in Nara (2026)" in drawing.text and "vis-network" in drawing.text
     assert requests.get(shipped_server + "render?iri=https%3A%2F%2Fexample.org%2Fnone", timeout=30).status_code == 404
+
+
+def test_timeline_page_shows_the_plots(shipped_server: str) -> None:
+    page = requests.get(shipped_server + "timeline?lang=ja", timeout=30)
+    assert page.status_code == 200 and 'src="/plots/timeline.svg?lang=ja"' in page.text
+    svg = requests.get(shipped_server + "plots/timeline.svg?lang=ja", timeout=120)
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert b"<svg" in svg.content[:1000] and "高市".encode() in svg.content  # Japanese names are drawn
+    assert requests.get(shipped_server + "plots/nothing.svg", timeout=30).status_code == 404

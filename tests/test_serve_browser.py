@@ -3,27 +3,12 @@ is loaded from anywhere but 127.0.0.1, and the query page runs a query."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
 import requests
 
 from tests.test_serve import served_store, server  # noqa: F401 - module fixtures reused
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield instance
-        instance.close()
 
 
 def visit(browser, url: str, action=None) -> tuple[object, list[str], list[str]]:

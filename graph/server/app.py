@@ -36,17 +36,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote
 
-from kjgraph.namespaces import BASE
-from kjgraph.query import PREFIXES
-from kjgraph.server import pages, sparql
-from kjgraph.server import void as void_mod
-from kjgraph.server.workers import JobError, QueryTimeout, StoreSpec, WorkerPool
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+
+from kjgraph.namespaces import BASE
+from kjgraph.query import PREFIXES
+from kjgraph.server import pages, sparql
+from kjgraph.server import void as void_mod
+from kjgraph.server.workers import JobError, QueryTimeout, StoreSpec, WorkerPool
 
 DOC_FORMATS = {"html": "text/html", "ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
 EXT_OF = {"turtle": "ttl", "jsonld": "jsonld", "ntriples": "nt", "rdfxml": "rdf"}
@@ -155,6 +156,7 @@ class Server:
         self.site = pages.Site("/" + config.base_url.split("://", 1)[-1].partition("/")[2])  # type: ignore[union-attr]
         self.cache = Path(tempfile.mkdtemp(prefix="kjgraph-serve-"))
         self._summary: tuple[float, dict[str, Any]] | None = None
+        self._plots: dict[tuple[str, str], bytes] = {}
         self._ontology_lock = asyncio.Lock()
 
     # ------------------------------------------------------------ helpers
@@ -423,7 +425,23 @@ class Server:
         return self.html(request, "query.html", **query_page_context(self.site.root + "sparql"))
 
     async def timeline(self, request: Request) -> Response:
-        return self.html(request, "timeline.html", timeline=timeline_html())
+        lang = quote(self.lang(request))
+        return self.html(request, "timeline.html",
+                         timeline_src=f"{self.site.root}plots/timeline.svg?lang={lang}",
+                         topics_src=f"{self.site.root}plots/topics.svg?lang={lang}")
+
+    async def plot(self, request: Request) -> Response:
+        """The plots of kjgraph.plots as SVG, drawn once per language by a worker and cached."""
+        which = request.path_params["which"]
+        if which not in ("timeline", "topics"):
+            return self.error(request, 404, "no such plot", title="Not found")
+        key = (which, self.lang(request))
+        if key not in self._plots:
+            # Drawing takes a few seconds: allow more than a query's time limit.
+            self._plots[key] = await self.pool.run(
+                ("call", {"function": "plot_svg", "args": key}), time_limit=120)
+        return Response(self._plots[key], media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=3600"})
 
     async def void(self, request: Request) -> Response:
         fmt = sparql.negotiate(request.headers.get("accept"), "graph") or "turtle"
@@ -513,16 +531,6 @@ def write_ontology_html(out: Path, site: pages.Site, ttl_href: str) -> None:
         out.write_text(pages.ontology_page(site, "en", ttl_href), encoding="utf-8")
 
 
-def timeline_html() -> Any:
-    """HOOK: the 60-year timeline from ``kjgraph.plots`` when it provides ``timeline_html()``."""
-    try:
-        from kjgraph import plots  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    function = getattr(plots, "timeline_html", None)
-    return None if function is None else pages.Markup(function())
-
-
 def query_page_context(endpoint: str) -> dict[str, Any]:
     from kjgraph.library import library
 
@@ -563,6 +571,7 @@ def create_app(config: ServerConfig) -> Starlette:
         Route(root, server.home),
         Route(root + "sparql", server.sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Route(root + "render", server.render),
+        Route(root + "plots/{which}.svg", server.plot),
         Route(root + "id/{rest:path}", server.resource),
         Route(root + "graph/{rest:path}", server.resource),
         Route(root + "doc/{rest:path}", server.document),

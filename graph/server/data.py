@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 import pyoxigraph as ox
+
 from kjgraph.namespaces import BASE
 from kjgraph.query import PREFIXES
 
@@ -237,3 +238,20 @@ def neighbourhood_page(store: ox.Store, iri: str, lang: str = "en", link_base: s
     view = neighbourhood_view(whole, iri, hops)
     return render_html(view, RenderOptions(lang=lang if lang in ("en", "ko", "ja", "de") else "en",
                                            link_base=link_base))
+
+
+def plot_svg(store: ox.Store, which: str = "timeline", lang: str = "en") -> bytes:
+    """The 60-year timeline or the topics heat map (kjgraph.plots) as SVG."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from kjgraph.plots import timeline_figure, topics_figure
+    from kjgraph.query import KnowledgeGraph
+
+    kg = KnowledgeGraph(store)
+    fig = timeline_figure(kg, lang) if which == "timeline" else topics_figure(kg, lang)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()

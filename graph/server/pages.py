@@ -19,9 +19,10 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
+
 from kjgraph.namespaces import BASE
 from kjgraph.query import PREFIXES
-from markupsafe import Markup
 
 HERE = Path(__file__).parent
 LANGUAGES = ("en", "ko", "ja", "de")
@@ -129,8 +130,9 @@ def literal_kind(datatype: str) -> str:
 def ontology_page(site: Site, lang: str, ttl_href: str) -> str:
     """A plain HTML page of the ontology's terms, one ``id=LocalName`` anchor each (used when
     pyLODE cannot run, and by the static site)."""
-    from kjgraph.resources import ontology_dir
     from rdflib import OWL, RDF, RDFS, Graph
+
+    from kjgraph.resources import ontology_dir
 
     g = Graph().parse(ontology_dir() / "kjgraph.ttl")
     ns = BASE + "ontology#"

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from kjgraph import __version__
-from kjgraph.namespaces import BASE
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+
+from kjgraph import __version__
+from kjgraph.namespaces import BASE
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
