@@ -49,9 +49,8 @@ _INCIDENTS = "SELECT ?e (MAX(?d) AS ?day) WHERE { ?e a kjo:Incident ; kjo:earlie
 
 
 def _setup() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")  # files only, no display needed
+    # No backend is forced: without a display matplotlib picks Agg itself, and in Jupyter
+    # the inline backend shows the figures.
     import matplotlib.pyplot as plt
     from matplotlib import font_manager
 
