@@ -62,6 +62,20 @@ def dataset_nquads(data: Path | str | None = None) -> bytes:
 
 
 @contextmanager
+def _progress(enabled: bool) -> Iterator[Progress | None]:
+    """A progress display of the build's steps (nothing when disabled), always stopped."""
+    if not enabled:
+        yield None
+        return
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=False)
+    bar.start()
+    try:
+        yield bar
+    finally:
+        bar.stop()
+
+
+@contextmanager
 def _step(progress: Progress | None, steps: dict[str, float], name: str) -> Iterator[None]:
     task = progress.add_task(name, total=None) if progress else None
     start = time.perf_counter()
@@ -85,11 +99,7 @@ def build(store: StoreLocation | str | Path | None = None, *, data: Path | str |
     location = store if isinstance(store, StoreLocation) else StoreLocation(store)
     steps: dict[str, float] = {}
     started = time.perf_counter()
-    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                   transient=False) if progress else None
-    if bar:
-        bar.start()
-    try:
+    with _progress(progress) as bar:
         with _step(bar, steps, "load and check data"):
             catalog = load_catalog(data)
         with _step(bar, steps, "make quads"):
@@ -117,9 +127,6 @@ def build(store: StoreLocation | str | Path | None = None, *, data: Path | str |
                         "dumps": sorted(DUMPS)}
             (build_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
             published = location.builds / build_dir.name.removeprefix(".").removesuffix(".partial")
-    finally:
-        if bar:
-            bar.stop()
     return BuildReport(published, quads, graphs, catalog.count(),
                        time.perf_counter() - started, steps)
 
@@ -300,41 +307,33 @@ def import_rdf(path: Path | str, store: StoreLocation | str | Path | None = None
     location = store if isinstance(store, StoreLocation) else StoreLocation(store)
     steps: dict[str, float] = {}
     started = time.perf_counter()
-    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                   transient=False) if progress else None
-    if bar:
-        bar.start()
-    try:
-        with location.new_build() as build_dir:
-            oxi = ox.Store(str(build_dir / "oxigraph"))
-            if derive_union:
-                with _step(bar, steps, "bulk load, deriving the default-graph union"):
-                    _load_with_union(oxi, path, fmt, gz)
-            else:
-                with _step(bar, steps, "bulk load"):
-                    _load(oxi, path, fmt, gz)
-            if check:
-                with _step(bar, steps, "check (SPARQL + SHACL sample)"):
-                    checked = check_store(oxi)
-                if not checked.conforms:
-                    raise ValidationFailed(checked.text(), len(checked.shacl.violations) + checked.union_gaps)
-            if dumps:
-                with _step(bar, steps, "write dumps"):
-                    write_dumps(oxi, build_dir / "dumps")
-            with _step(bar, steps, "count"):
-                quads = len(oxi)
-                graphs = sum(1 for _ in oxi.named_graphs())
-            oxi.flush()
-            del oxi
-            manifest = {"quads": quads, "graphs": graphs, "records": 0,
-                        "imported": str(path.resolve()),
-                        "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                        "dumps": sorted(DUMPS) if dumps else []}
-            (build_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
-            published = location.builds / build_dir.name.removeprefix(".").removesuffix(".partial")
-    finally:
-        if bar:
-            bar.stop()
+    with _progress(progress) as bar, location.new_build() as build_dir:
+        oxi = ox.Store(str(build_dir / "oxigraph"))
+        if derive_union:
+            with _step(bar, steps, "bulk load, deriving the default-graph union"):
+                _load_with_union(oxi, path, fmt, gz)
+        else:
+            with _step(bar, steps, "bulk load"):
+                _load(oxi, path, fmt, gz)
+        if check:
+            with _step(bar, steps, "check (SPARQL + SHACL sample)"):
+                checked = check_store(oxi)
+            if not checked.conforms:
+                raise ValidationFailed(checked.text(), len(checked.shacl.violations) + checked.union_gaps)
+        if dumps:
+            with _step(bar, steps, "write dumps"):
+                write_dumps(oxi, build_dir / "dumps")
+        with _step(bar, steps, "count"):
+            quads = len(oxi)
+            graphs = sum(1 for _ in oxi.named_graphs())
+        oxi.flush()
+        del oxi
+        manifest = {"quads": quads, "graphs": graphs, "records": 0,
+                    "imported": str(path.resolve()),
+                    "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    "dumps": sorted(DUMPS) if dumps else []}
+        (build_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        published = location.builds / build_dir.name.removeprefix(".").removesuffix(".partial")
     return BuildReport(published, quads, graphs, 0, time.perf_counter() - started, steps)
 
 
