@@ -347,6 +347,8 @@ def machine() -> dict[str, str]:
 def fmt_s(value: float | None) -> str:
     if value is None:
         return "n/a"
+    if value < 0.01:
+        return f"{value * 1000:.1f} ms"
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
 
 
@@ -383,12 +385,14 @@ def measure_size(n: int, work: Path, args: argparse.Namespace) -> dict[str, Any]
     res["raw"]["rss_mb"] = max(r.get("rss_mb", 0) for r in raws)
     res["load"]["rss_mb"] = max(r.get("rss_mb", 0) for r in loads)
     log(f"raw bulk load {fmt_s(res['raw'].get('seconds'))}, kjgraph load {fmt_s(res['load'].get('seconds'))}")
-    res["check"] = run_child("check", args.timeout, root=str(root))
-    res["export"] = {}
-    for fmt in EXPORT_FORMATS:
-        res["export"][fmt] = run_child("export", args.timeout, root=str(root), fmt=fmt,
-                                       out=str(work / f"export-{label}.{fmt}"))
-    log("exports done")
+    if "check" not in args.skip:
+        res["check"] = run_child("check", args.timeout, root=str(root))
+    if "export" not in args.skip:
+        res["export"] = {}
+        for fmt in EXPORT_FORMATS:
+            res["export"][fmt] = run_child("export", args.timeout, root=str(root), fmt=fmt,
+                                           out=str(work / f"export-{label}.{fmt}"))
+        log("exports done")
     if "queries" not in args.skip:
         res["queries"] = run_child("queries", args.timeout, root=str(root), reps=args.reps)
         log("queries done")
@@ -469,6 +473,23 @@ def report(results: list[dict[str, Any]], info: dict[str, str]) -> str:
     out.append(table("Query library: median latency per query on the embedded store; rdflib as baseline",
                      ["size", "queries", "median of medians", "slowest", "under 1 s", "rdflib parse",
                       "rdflib finished", "speed-up min / median"], rows))
+    names = sorted({k for r in results for k in (get(r, "queries", "queries") or {})})
+    rows = []
+    for name in names:
+        cells = [name]
+        for r in results:
+            q = (get(r, "queries", "queries") or {}).get(name, {})
+            b = (get(r, "rdflib", "queries") or {}).get(name, {})
+            cell = fmt_s(q["median"]) if "median" in q else q.get("error", "n/a")[:20]
+            if "median" in q and "median" in b and q["median"] > 0:
+                cell += f" ({b['median'] / q['median']:.0f}×)"
+            elif "timeout" in b:
+                cell += f" (rdflib > {b['timeout']:.0f} s)"
+            cells.append(cell)
+        rows.append(cells)
+    if rows:
+        out.append(table("Per query: median on the embedded store (speed-up over rdflib where it ran)",
+                         ["query", *[r["label"] for r in results]], rows))
     rows = []
     for r in results:
         s = r.get("serve")
@@ -523,7 +544,7 @@ def main() -> None:
     parser.add_argument("--rdflib-max", default="100k", help="largest size rdflib is run at")
     parser.add_argument("--rdflib-budget", type=float, default=180, help="seconds for rdflib's queries per size")
     parser.add_argument("--serve-seconds", type=float, default=5)
-    parser.add_argument("--skip", default="", help="comma-separated: queries,serve,render,analytics")
+    parser.add_argument("--skip", default="", help="comma-separated: check,export,queries,serve,render,analytics")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per measurement")
     parser.add_argument("--workdir", help="where data and stores go (default: a temporary directory)")
     parser.add_argument("--keep", action="store_true", help="keep data files and stores")
