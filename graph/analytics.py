@@ -171,16 +171,20 @@ class Projector:
     def _events_in(self, period: Period) -> set[str]:
         return {e for e, d in self.days.items() if d in period}
 
+    def _by_event(self, sparql: str, column: str, period: Period) -> dict[str, set[str]]:
+        """The values of ``column`` per event of the period, from a query with an ``event`` column."""
+        keep = self._events_in(period)
+        grouped: dict[str, set[str]] = defaultdict(set)
+        for row in self._rows(sparql):
+            if row["event"] in keep:
+                grouped[row["event"]].add(row[column])
+        return grouped
+
     def leaders(self, period: Period = ALWAYS) -> nx.Graph:
         import networkx as nx
 
         g = nx.Graph(name="leaders")
-        keep = self._events_in(period)
-        by_event: dict[str, set[str]] = defaultdict(set)
-        for row in self._rows(_LEADER_PARTICIPATION):
-            if row["event"] in keep:
-                by_event[row["event"]].add(row["leader"])
-        for event, leaders in sorted(by_event.items()):
+        for event, leaders in sorted(self._by_event(_LEADER_PARTICIPATION, "leader", period).items()):
             for leader in leaders:
                 self._node(g, leader, "Person")
             for a, b in combinations(sorted(leaders), 2):
@@ -211,12 +215,7 @@ class Projector:
         import networkx as nx
 
         g = nx.Graph(name="topics")
-        keep = self._events_in(period)
-        by_event: dict[str, set[str]] = defaultdict(set)
-        for row in self._rows(_EVENT_TOPICS):
-            if row["event"] in keep:
-                by_event[row["event"]].add(row["topic"])
-        for topics in by_event.values():
+        for topics in self._by_event(_EVENT_TOPICS, "topic", period).values():
             for topic in topics:
                 self._node(g, topic, "Topic")
             for a, b in combinations(sorted(topics), 2):
