@@ -33,7 +33,8 @@ class OutputFile(click.Path):
         super().__init__(dir_okay=False, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        path = Path(super().convert(value, param, ctx))
+        converted = super().convert(value, param, ctx)
+        path = converted if isinstance(converted, Path) else Path(os.fsdecode(converted))
         problem = output_problem(path)
         if problem:
             self.fail(problem, param, ctx)

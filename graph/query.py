@@ -95,6 +95,8 @@ class Graph(Protocol):
 
     def table(self, sparql: str, *, bindings: dict[str, Term] | None = None) -> Table: ...
 
+    def run(self, name: str, **params: str) -> Table: ...
+
 
 # ---------------------------------------------------------------- query text
 
@@ -527,8 +529,8 @@ def neighbourhood(kg: Graph, bindings: dict[str, ox.NamedNode | ox.Literal], *, 
         for start in range(0, len(frontier), chunk):
             values = " ".join(f"<{iri}>" for iri in frontier[start:start + chunk])
             for pattern in ("?x ?p ?n .", "?n ?p ?x ."):
-                rows = kg.rows(_NEIGHBOURS.format(values=values, pattern=pattern, id=ID))
-                reached |= {r["n"].value for r in rows if r["n"] is not None}
+                found = kg.rows(_NEIGHBOURS.format(values=values, pattern=pattern, id=ID))
+                reached |= {r["n"].value for r in found if r["n"] is not None}
         frontier = sorted(reached - set(distance))
         distance.update(dict.fromkeys(frontier, hop))
     del distance[entity.value]
@@ -610,7 +612,7 @@ def write_result(result: Any, fmt: Format | None = None, out: io.TextIOBase | No
             text = _decode(ox.serialize(triples, format=_RDF_FORMATS[fmt], prefixes=_used_prefixes(triples))
                            if fmt in ("ttl", "jsonld") else ox.serialize(triples, format=_RDF_FORMATS[fmt]))
             if fmt == "rdfxml":
-                text = xml_document(text, alternative="nt, ttl or jsonld")
+                text = xml_document(text, advice="choose --format nt, ttl or jsonld, which can")
     if out is not None:
         out.write(text)
     return text

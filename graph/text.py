@@ -90,21 +90,28 @@ def xml_char(c: str) -> bool:
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def check_xml_text(text: str, *, what: str = "the result", alternative: str = "json") -> None:
-    """Raise :class:`UnwritableText` if ``text`` holds a character XML 1.0 forbids."""
+def check_xml_text(text: str, *, what: str = "a value", advice: str = "choose --format json, which can") -> None:
+    """Raise :class:`UnwritableText` if ``text`` holds a character XML 1.0 forbids.
+
+    >>> try:
+    ...     check_xml_text("a\\x01b", what="the label of place:nara")
+    ... except UnwritableText as exc:
+    ...     print(str(exc).split(", which")[0])
+    the label of place:nara holds the character U+0001
+    """
     bad = _NOT_XML.search(text)
     if bad:
         start = max(0, bad.start() - 20)
         near = display_text(text[start:bad.end() + 20])
         raise UnwritableText(f"{what} holds the character U+{ord(bad.group()):04X}, which XML 1.0 cannot "
-                             f"carry (near '{near}'); choose --format {alternative}, which can")
+                             f"carry (in '{near}'); {advice}")
 
 
-def xml_document(document: str, *, what: str = "the result", alternative: str = "json") -> str:
+def xml_document(document: str, *, advice: str = "choose --format json, which can") -> str:
     """An XML 1.0 document written by another library, made exact: each CR written as ``&#13;``.
 
     The document must hold CRs only inside text (libraries indent with LF and tabs); raises
     :class:`UnwritableText` for a character XML 1.0 forbids.
     """
-    check_xml_text(document, what=what, alternative=alternative)
+    check_xml_text(document, advice=advice)
     return document.replace("\r", "&#13;")
