@@ -207,15 +207,15 @@ class Table:
         ``xsd:gYearMonth``                                     ``period[M]``: a month stays a month
         ``xsd:gYear``                                          ``period[Y]``: a year stays a year
         plain, ``xsd:string`` and language-tagged strings       ``str`` (the tag is in :attr:`rows`)
-        IRIs                                                   ``object`` of :class:`rdflib.URIRef`
-        blank nodes                                            ``object`` of :class:`rdflib.BNode`
+        IRIs                                                   ``object`` of :class:`IRI` (a ``str``)
+        blank nodes                                            ``object`` of :class:`BlankNodeId` (a ``str``)
         other datatypes, ill-typed literals                    the lexical form as ``str``
         ====================================================  ==========================================
 
         Unbound values are missing (``<NA>``, ``NaN``, ``NaT``). A column that mixes kinds
         (dates known to the day and to the month, numbers and strings) is ``object`` and holds
         Python values: ``int``, ``float``, ``bool``, :class:`datetime.date`,
-        :class:`datetime.datetime`, :class:`pandas.Period`, ``str``, ``URIRef``, ``BNode``.
+        :class:`datetime.datetime`, :class:`pandas.Period`, ``str``, :class:`IRI`, :class:`BlankNodeId`.
 
         >>> kg = KnowledgeGraph.in_memory()
         >>> frame = kg.run("meetings-per-decade").to_dataframe()
@@ -230,6 +230,31 @@ class Table:
     def solutions(self) -> ox.QuerySolutions:
         """The rows as pyoxigraph solutions (to write them with the SPARQL results writers)."""
         return solutions(self.columns, self.rows)
+
+
+class IRI(str):
+    """An IRI in a DataFrame: a ``str`` (equal to its text, so ``frame[frame.leader == "https://…"]``
+    works) that says what it is.
+
+    >>> IRI("https://w3id.org/kjgraph/id/place/nara")
+    IRI('https://w3id.org/kjgraph/id/place/nara')
+    >>> IRI("urn:a") == "urn:a"
+    True
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"IRI({str.__repr__(self)})"
+
+
+class BlankNodeId(str):
+    """A blank node in a DataFrame: its label in this result (labels are local to one result)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"BlankNodeId({str.__repr__(self)})"
 
 
 _INTEGER_TYPES = {XSD + t for t in (
@@ -258,13 +283,9 @@ def typed_value(term: Term | None) -> tuple[ValueKind | None, Any]:
     if term is None:
         return None, None
     if isinstance(term, ox.NamedNode):
-        from rdflib import URIRef
-
-        return "iri", URIRef(term.value)
+        return "iri", IRI(term.value)
     if isinstance(term, ox.BlankNode):
-        from rdflib import BNode
-
-        return "bnode", BNode(term.value)
+        return "bnode", BlankNodeId(term.value)
     text, datatype = term.value, term.datatype.value
     if term.language:
         return "str", text
