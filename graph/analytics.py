@@ -403,7 +403,6 @@ def over_time(kg: KnowledgeGraph, projection: str, by: str = "decade", top: int 
 
 def write_graph(g: nx.Graph, path: Path) -> Path:
     """Write a projection as GraphML (``.graphml``) or GEXF (``.gexf``) for Gephi and friends."""
-    import networkx as nx
 
     suffix = path.suffix.lower()
     if suffix not in (".graphml", ".gexf"):
@@ -420,8 +419,12 @@ def write_graph(g: nx.Graph, path: Path) -> Path:
         for key, value in data.items():
             if isinstance(value, str):
                 check_xml_text(value, what=f"the {key} of the link {curie(a)} – {curie(b)}", advice=advice)
-    lines = nx.generate_graphml(out) if suffix == ".graphml" else nx.generate_gexf(out)
-    path.write_text(xml_document("\n".join(lines) + "\n", advice=advice), encoding="utf-8")
+    from networkx.readwrite.gexf import GEXFWriter
+    from networkx.readwrite.graphml import GraphMLWriter
+
+    writer = GraphMLWriter(graph=out) if suffix == ".graphml" else GEXFWriter(graph=out)
+    # str(writer), not nx.generate_*: those split the document with str.splitlines, losing CRs
+    path.write_text(xml_document(str(writer), advice=advice), encoding="utf-8")
     return path
 
 

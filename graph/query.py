@@ -620,10 +620,14 @@ def write_result(result: Any, fmt: Format | None = None, out: io.TextIOBase | No
         columns = [v.value for v in result.variables]
         if fmt == "table":
             text = render_table(columns, ([shorten(s[c]) for c in columns] for s in result))
+        elif fmt == "csv":
+            text = sparql_csv(columns, ([s[c] for c in columns] for s in result))
         else:
             text = _decode(result.serialize(format=_RESULT_FORMATS[fmt]))
             if fmt == "xml":
                 text = xml_document(text)
+            elif fmt == "tsv":
+                text = _LINE_BREAKING.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
     else:
         triples = list(result)
         if fmt == "table":
@@ -637,6 +641,12 @@ def write_result(result: Any, fmt: Format | None = None, out: io.TextIOBase | No
     if out is not None:
         out.write(text)
     return text
+
+
+#: Characters that some readers take for line ends (Python's str.splitlines, Unicode) or that are
+#: invisible controls. In TSV they can only be inside a literal, where SPARQL TSV (Turtle syntax)
+#: lets them be written as \uXXXX escapes; TAB, LF and CR are escaped already.
+_LINE_BREAKING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
 
 
 def _boolean(answer: bool, fmt: str) -> str:
@@ -684,6 +694,19 @@ def render_table(columns: list[str], rows: Iterable[list[str]]) -> str:
     console.print(table)
     console.print(f"{count} row(s)")
     return console.export_text()
+
+
+def sparql_csv(columns: list[str], rows: Iterable[list[Term | None]]) -> str:
+    """SPARQL 1.1 Query Results CSV (RFC 4180, CRLF line ends): IRIs, lexical forms, ``_:id`` for
+    blank nodes, an empty field for unbound. A row whose one field is empty is written ``""``, so
+    that readers which skip blank lines (pandas) do not lose it."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if t is None else f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value
+                         for t in row])
+    return buffer.getvalue()
 
 
 def table_to_csv(table: Table) -> str:

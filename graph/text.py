@@ -24,7 +24,6 @@ see [/i] x\\r\\n
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from kjgraph.errors import KjgraphError
 
@@ -44,9 +43,11 @@ def _escape(c: str) -> str:
 
 
 def _hidden(c: str) -> bool:
-    """Characters a screen does not show as themselves: Cc (controls), Cf (format: bidi marks,
-    zero-width characters, BOM), Zl and Zp (line and paragraph separators), Cs, Co, Cn."""
-    return c == "\\" or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
+    """Characters a screen does not show as themselves (Python's ``str.isprintable``): controls,
+    format characters (bidi marks, zero-width characters, BOM), separators other than the space
+    (line and paragraph separators, no-break spaces), surrogates, private-use and unassigned code
+    points; and the backslash, which starts an escape."""
+    return c == "\\" or (c != " " and not c.isprintable())
 
 
 def display_text(text: str) -> str:
