@@ -130,7 +130,7 @@ def data_source(data: Path | None) -> tuple[Path, str]:
 
 def announce_data(data: Path | None) -> Path:
     directory, why = data_source(data)
-    click.echo(f"data: {directory} ({why})", err=True)
+    click.echo(f"data: {directory} ({why})")
     return directory
 
 

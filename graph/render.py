@@ -62,6 +62,7 @@ import click
 from kjgraph.errors import KjgraphError
 from kjgraph.labels import LANGUAGES, check_language, lookup_text
 from kjgraph.namespaces import BASE
+from kjgraph.options import lang_option
 from kjgraph.query import PREFIXES, KnowledgeGraph
 from kjgraph.remote import reader_options
 from kjgraph.text import display_text
@@ -708,8 +709,7 @@ def make_view(kg: KnowledgeGraph, view: str, target: str | None = None, *, hops:
               help="entity view: how many relations away from the entity.")
 @click.option("--from", "start", type=int, help="First year shown (period view; else the slider's start).")
 @click.option("--to", "end", type=int, help="Last year shown (period view; else the slider's end).")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
-              help="Language of labels and legend (the page can switch).")
+@lang_option("Language of labels and legend (the page can switch).")
 @click.option("--link-base", metavar="URL", default=None,
               help="Base URL of a running kjgraph server; details link to URL/id/<kind>/<slug>.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Layout seed (same seed, same layout).")
