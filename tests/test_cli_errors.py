@@ -11,8 +11,11 @@ issue 14 are regression tests below.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +30,8 @@ from kjgraph.store import StoreLocation
 from tests.conftest import run_cli
 from tests.servers import free_port
 
-WORK = Path(__import__("tempfile").mkdtemp(prefix="kjgraph-cli-errors-"))
+WORK = Path(tempfile.mkdtemp(prefix="kjgraph-cli-errors-"))
+atexit.register(shutil.rmtree, WORK, ignore_errors=True)
 EMPTY_STORE = WORK / "empty-store"
 A_FILE = WORK / "a-file"
 UNREACHABLE = f"http://127.0.0.1:{free_port()}/sparql"
