@@ -680,16 +680,19 @@ def render_table(columns: list[str], rows: Iterable[list[str]]) -> str:
     from rich.text import Text
 
     table = RichTable(show_lines=False)
-    for column in columns:
-        table.add_column(Text(display_text(column)), no_wrap=True, overflow="ignore")
+    headers = [Text(display_text(column)) for column in columns]
+    widths = [h.cell_len for h in headers]
+    for header in headers:
+        table.add_column(header, no_wrap=True, overflow="ignore")
     count = 0
-    widest = 0
     for row in rows:
         cells = [Text(display_text(cell)) for cell in row]
-        widest = max(widest, sum(cell.cell_len + 3 for cell in cells) + 1)
+        widths = [max(w, c.cell_len) for w, c in zip(widths, cells, strict=False)] + [
+            c.cell_len for c in cells[len(widths):]]
         table.add_row(*cells)
         count += 1
-    console = Console(width=max(200, widest + 4), record=True, file=io.StringIO(), markup=False,
+    natural = sum(w + 3 for w in widths) + 1  # padding and borders: the table is never cut or wrapped
+    console = Console(width=max(80, natural + 1), record=True, file=io.StringIO(), markup=False,
                       emoji=False, highlight=False, color_system=None, soft_wrap=False)
     console.print(table)
     console.print(f"{count} row(s)")

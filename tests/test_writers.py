@@ -72,6 +72,23 @@ def test_cli_table_shows_every_value_as_text(values: list[str]) -> None:
     assert body[len(values)].startswith("└") and lines[-1] == f"{len(values)} row(s)"
 
 
+cell_text = awkward_text(30).filter(lambda t: "│" not in t and "┃" not in t)
+
+
+@FAST
+@given(st.integers(1, 5).flatmap(lambda n: st.tuples(st.lists(cell_text, min_size=n, max_size=n),
+                                                     st.lists(st.lists(cell_text, min_size=n, max_size=n),
+                                                              max_size=3))))
+def test_cli_table_is_never_cut_or_wrapped(table: tuple[list[str], list[list[str]]]) -> None:
+    """Regression: wide tables (kjgraph stats' coverage per decade) had their cells cut."""
+    columns, rows = table
+    lines = render_table(columns, rows).splitlines()
+    header = next(ln for ln in lines if ln.startswith("┃"))
+    assert [parse_display(c.strip()) for c in header.strip()[1:-1].split("┃")] == columns
+    body = lines[lines.index(next(ln for ln in lines if ln.startswith("┡"))) + 1:][:len(rows)]
+    assert [[parse_display(c.strip()) for c in ln.strip()[1:-1].split("│")] for ln in body] == rows
+
+
 def test_rich_markup_is_not_read() -> None:
     out = render_table(["a [b]"], [["see [/i] x"], ["[bold red]x[/]"]])
     assert "see [/i] x" in out and "[bold red]x[/]" in out and "a [b]" in out
