@@ -43,9 +43,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+import pyoxigraph as ox
 
 from kjgraph.errors import QueryError
-from kjgraph.query import PREFIXES, KnowledgeGraph
+from kjgraph.options import OutputFile, lang_option
+from kjgraph.query import PREFIXES, Graph, KnowledgeGraph, plain
+from kjgraph.text import check_xml_text, xml_document
 
 if TYPE_CHECKING:  # networkx is imported when needed, to keep `kjgraph` quick to start
     import networkx as nx
@@ -55,11 +58,9 @@ KJO = PREFIXES["kjo"]
 PROJECTIONS = ("leaders", "events-topics", "topics", "places", "full")
 
 _LABELS = """
-SELECT ?node (SAMPLE(?en) AS ?english) (SAMPLE(?local) AS ?localised) WHERE {
-  ?node rdfs:label ?en . FILTER (LANG(?en) = "en")
-  OPTIONAL { ?node rdfs:label ?local . FILTER (LANG(?local) = ?lang) }
-  FILTER (STRSTARTS(STR(?node), "https://w3id.org/kjgraph/id/"))
-} GROUP BY ?node
+SELECT ?node ?label WHERE {
+  ?node rdfs:label ?label . FILTER (STRSTARTS(STR(?node), "https://w3id.org/kjgraph/id/"))
+}
 """
 
 # First day of every event (the most precise where sources differ, as in the query library).
@@ -137,9 +138,11 @@ ALWAYS = Period()
 class Projector:
     """Builds the projections of one graph, sharing the labels and event days it reads once."""
 
-    def __init__(self, kg: KnowledgeGraph, lang: str = "en"):
+    def __init__(self, kg: Graph, lang: str = "en"):
+        from kjgraph.labels import check_language
+
         self.kg = kg
-        self.lang = lang
+        self.lang = check_language(lang)
         self._labels: dict[str, str] | None = None
         self._days: dict[str, date] | None = None
 
@@ -148,11 +151,17 @@ class Projector:
 
     @property
     def labels(self) -> dict[str, str]:
+        """The label of every kjgraph instance for a reader of ``lang`` (:func:`kjgraph.labels.lookup`)."""
         if self._labels is None:
-            from kjgraph.library import to_term
+            from kjgraph.labels import lookup
 
-            rows = self.kg.rows(_LABELS, bindings={"lang": to_term(self.lang, "lang")})
-            self._labels = {r["node"].value: (r["localised"] or r["english"]).value for r in rows}
+            found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for row in self.kg.rows(_LABELS):
+                node, label = row["node"], row["label"]
+                if node is not None and isinstance(label, ox.Literal):
+                    found[node.value].append((label.value, label.language or ""))
+            self._labels = {node: picked[0] for node, labels in found.items()
+                            if (picked := lookup(sorted(labels), self.lang))}
         return self._labels
 
     @property
@@ -354,22 +363,22 @@ def _link_name(g: nx.Graph, a: str, b: str) -> str:
     return ", ".join(forward + backward)
 
 
-def periods(kg: KnowledgeGraph, by: str) -> list[tuple[str, Period]]:
+def periods(kg: Graph, by: str) -> list[tuple[str, Period]]:
     """Named periods: each ``decade`` with events, or each ``administration`` (Korean presidency)."""
     if by == "decade":
         rows = kg.rows("SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE { ?e a kjo:Event ; kjo:earliestDate ?d }")
         if not rows or rows[0]["first"] is None:
             return []
-        first, last = (int(rows[0][k].value[:4]) for k in ("first", "last"))
+        first, last = (int(plain(rows[0][k])[:4]) for k in ("first", "last"))
         return [(f"{y}s", Period(date(y, 1, 1), date(y + 9, 12, 31)))
                 for y in range(first // 10 * 10, last // 10 * 10 + 1, 10)]
     if by == "administration":
         rows = kg.rows("""SELECT ?name ?from ?until WHERE {
             ?t kjo:office office:president-kr ; kjo:holder/rdfs:label ?name ; kjo:earliestDate ?from .
             FILTER (LANG(?name) = "en") OPTIONAL { ?t kjo:latestDate ?until } } ORDER BY ?from""")
-        return [(f"{r['name'].value} ({r['from'].value[:4]}–{r['until'].value[:4] if r['until'] else ''})",
-                 Period(date.fromisoformat(r["from"].value),
-                        date.fromisoformat(r["until"].value) if r["until"] else None))
+        return [(f"{plain(r['name'])} ({plain(r['from'])[:4]}–{plain(r['until'])[:4] if r['until'] else ''})",
+                 Period(date.fromisoformat(plain(r["from"])),
+                        date.fromisoformat(plain(r["until"])) if r["until"] else None))
                 for r in rows]
     raise QueryError(f"unknown period kind {by!r}; expected decade or administration")
 
@@ -394,7 +403,6 @@ def over_time(kg: KnowledgeGraph, projection: str, by: str = "decade", top: int 
 
 def write_graph(g: nx.Graph, path: Path) -> Path:
     """Write a projection as GraphML (``.graphml``) or GEXF (``.gexf``) for Gephi and friends."""
-    import networkx as nx
 
     suffix = path.suffix.lower()
     if suffix not in (".graphml", ".gexf"):
@@ -402,10 +410,21 @@ def write_graph(g: nx.Graph, path: Path) -> Path:
     out = g.copy()
     for _, data in out.nodes(data=True):
         data.update({k: str(v) for k, v in data.items() if v is None})
-    if suffix == ".graphml":
-        nx.write_graphml(out, path)
-    else:
-        nx.write_gexf(out, path)
+    advice = "GraphML and GEXF are XML; write the table with --csv instead"
+    for node, data in out.nodes(data=True):
+        for key, value in [("id", node), *data.items()]:
+            if isinstance(value, str):
+                check_xml_text(value, what=f"the {key} of {curie(str(node))}", advice=advice)
+    for a, b, data in out.edges(data=True):
+        for key, value in data.items():
+            if isinstance(value, str):
+                check_xml_text(value, what=f"the {key} of the link {curie(a)} – {curie(b)}", advice=advice)
+    from networkx.readwrite.gexf import GEXFWriter
+    from networkx.readwrite.graphml import GraphMLWriter
+
+    writer = GraphMLWriter(graph=out) if suffix == ".graphml" else GEXFWriter(graph=out)
+    # str(writer), not nx.generate_*: those split the document with str.splitlines, losing CRs
+    path.write_text(xml_document(str(writer), advice=advice), encoding="utf-8")
     return path
 
 
@@ -428,16 +447,6 @@ def _emit(rows: list[dict[str, Any]], csv_path: Path | None, columns: list[str] 
                                           for r in rows)).rstrip("\n"))
 
 
-def _iri(value: str) -> str:
-    from kjgraph.library import to_term
-
-    if ":" in value and not value.startswith(("http:", "https:")):
-        prefix, _, local = value.partition(":")
-        if prefix in PREFIXES:
-            return PREFIXES[prefix] + local
-    return to_term(value, "iri").value
-
-
 def _store(command: Callable[..., Any]) -> Callable[..., Any]:
     """--store, and --endpoint to read from a SPARQL server instead."""
     from kjgraph.remote import reader_options
@@ -448,9 +457,8 @@ def _store(command: Callable[..., Any]) -> Callable[..., Any]:
     return reader_options(command)
 _graph = click.option("--graph", "-g", "projection", type=click.Choice(PROJECTIONS), default="leaders",
                       show_default=True, help="Which projection of the RDF graph.")
-_lang = click.option("--lang", default="en", show_default=True, help="Language of the labels.")
-_csv = click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
-                    help="Write the table as CSV to this file.")
+_lang = lang_option("Language of the labels.")
+_csv = click.option("--csv", "csv_path", type=OutputFile(), help="Write the table as CSV to this file.")
 _period = [click.option("--from", "start", help="Only events on or after this day (YYYY-MM-DD)."),
            click.option("--to", "end", help="Only events on or before this day (YYYY-MM-DD).")]
 
@@ -531,11 +539,16 @@ def path_command(source: str, target: str, via_sources: bool, lang: str, csv_pat
                  store: Path | None) -> None:
     """How is SOURCE connected to TARGET? The shortest chain of links, with labels.
 
-    SOURCE and TARGET are IRIs, relative ones (event/2026-01-13-nara-summit) or CURIEs
-    (event:1942-02-03-chosei-coal-mine-disaster).
+    SOURCE and TARGET are IRIs, relative ones (event/2026-01-13-nara-summit), CURIEs
+    (event:1942-02-03-chosei-coal-mine-disaster) or labels in any language (이재명, "Sanae Takaichi"),
+    as for `kjgraph render entity`.
     """
-    g = project(_open(store), "full", lang=lang)
-    rows = shortest_path(g, _iri(source), _iri(target), avoid_kinds=() if via_sources else ("Source", "Publisher"))
+    from kjgraph.entities import resolve_entity
+
+    kg = _open(store)
+    g = project(kg, "full", lang=lang)
+    ends = [resolve_entity(kg, text, within=set(g.nodes)) for text in (source, target)]
+    rows = shortest_path(g, ends[0], ends[1], avoid_kinds=() if via_sources else ("Source", "Publisher"))
     _emit(rows, csv_path)
 
 
@@ -557,8 +570,7 @@ def over_time_command(projection: str, by: str, top: int, lang: str, csv_path: P
 @analyze.command("export")
 @_graph
 @_with_period
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File name ending in .graphml or .gexf.")
+@click.option("-o", "--out", type=OutputFile(), required=True, help="File name ending in .graphml or .gexf.")
 @_lang
 @_store
 def export_command(projection: str, start: str | None, end: str | None, out: Path, lang: str,

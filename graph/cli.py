@@ -1,15 +1,27 @@
-"""The ``kjgraph`` command line (also ``python -m kjgraph``)."""
+"""The ``kjgraph`` command line (also ``python -m kjgraph``).
+
+Every error a person can cause is one line on standard error and a non-zero exit status: usage
+errors (exit 2), kjgraph's own errors and files that cannot be read or written (exit 1); an
+unexpected failure is one line too, with the way to see the traceback
+(``KJGRAPH_DEBUG=1``).
+"""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from kjgraph import __version__
 from kjgraph.errors import DataError, KjgraphError, ValidationFailed
+from kjgraph.options import OutputFile
+from kjgraph.query import FORMATS
 from kjgraph.remote import endpoint_options, open_graph
 from kjgraph.store import ENV_VAR, StoreLocation
 
@@ -18,7 +30,8 @@ store_option = click.option(
     help=f"Store directory (default: ${ENV_VAR}, else ~/.local/share/kjgraph).")
 data_option = click.option(
     "--data", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
-    help="Curated data directory (default: the data shipped with kjgraph).")
+    help="Curated data directory (default: graph/data of the kjgraph checkout the command runs in, "
+         "else the data shipped with kjgraph).")
 
 
 def fail(error: KjgraphError) -> None:
@@ -30,22 +43,95 @@ def fail(error: KjgraphError) -> None:
         click.echo(error.report, err=True)
         click.echo("The graph violates the shapes; nothing was written.", err=True)
     else:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {one_line(str(error))}", err=True)
     sys.exit(1)
 
 
+def one_line(text: str) -> str:
+    """``text`` with its white space runs (line breaks included) collapsed to one space."""
+    return " ".join(text.split())
+
+
 class Group(click.Group):
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    """The ``kjgraph`` group: turns every error into one line on standard error."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
-            return super().invoke(ctx)
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as error:
+            command = error.ctx.command_path if isinstance(error, click.UsageError) and error.ctx else "kjgraph"
+            hint = f" (see '{command} --help')" if isinstance(error, click.UsageError) else ""
+            click.echo(f"error: {one_line(error.format_message())}{hint}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("aborted", err=True)
+            sys.exit(1)
         except KjgraphError as error:
             fail(error)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except OSError as error:
+            if error.errno == errno.EPIPE:  # the reader went away (| head): not an error
+                sys.exit(0)
+            if os.environ.get("KJGRAPH_DEBUG"):
+                raise
+            where = f": {error.filename}" if error.filename else ""
+            click.echo(f"error: {one_line(error.strerror or str(error))}{where}", err=True)
+            sys.exit(1)
+        except Exception as error:  # a bug: still one line, with the way to see more
+            if os.environ.get("KJGRAPH_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(error).__name__}: {one_line(str(error))[:300]} "
+                       "(run again with KJGRAPH_DEBUG=1 for the traceback, and please report it)", err=True)
+            sys.exit(70)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kjgraph")
 def main() -> None:
     """kjgraph: the open knowledge graph of Korea–Japan relations since 1965."""
+
+
+def checkout_root(start: Path | None = None) -> Path | None:
+    """The kjgraph source tree (a checkout) that ``start`` (default: the working directory) is in.
+
+    A checkout is a directory with a ``pyproject.toml`` naming the project ``kjgraph`` and a
+    ``graph/data`` directory; the search goes from ``start`` up to the file system's root.
+    """
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        project = folder / "pyproject.toml"
+        if (folder / "graph" / "data").is_dir() and project.is_file():
+            try:
+                text = project.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if any(line.replace(" ", "") == 'name="kjgraph"' for line in text.splitlines()):
+                return folder
+    return None
+
+
+def data_source(data: Path | None) -> tuple[Path, str]:
+    """The data directory a command reads and why: ``--data``, the checkout's, else the shipped one."""
+    from kjgraph.resources import data_dir
+
+    if data is not None:
+        return data.resolve(), "--data"
+    root = checkout_root()
+    if root is not None:
+        return root / "graph" / "data", f"the checkout at {root}"
+    return data_dir(), "the data installed with kjgraph"
+
+
+def announce_data(data: Path | None) -> Path:
+    directory, why = data_source(data)
+    click.echo(f"data: {directory} ({why})")
+    return directory
 
 
 @main.command()
@@ -57,7 +143,7 @@ def build(store: Path | None, data: Path | None, no_validate: bool, quiet: bool)
     """Build the graph from the curated data into the store, with dumps (atomic)."""
     from kjgraph.build import build as run_build
 
-    report = run_build(StoreLocation(store), data=data, validate=not no_validate,
+    report = run_build(StoreLocation(store), data=announce_data(data), validate=not no_validate,
                        progress=not quiet)
     click.echo(f"built {report.quads} quads in {report.graphs} graphs from {report.records} "
                f"records in {report.seconds:.1f} s → {report.path}")
@@ -71,7 +157,7 @@ def validate(data: Path | None) -> None:
     from kjgraph.quads import build_dataset
     from kjgraph.validate import validate_dataset, warnings_text
 
-    catalog = load_catalog(data)
+    catalog = load_catalog(announce_data(data))
     dataset = build_dataset(catalog)
     report = validate_dataset(dataset)
     click.echo(report.text())
@@ -98,22 +184,25 @@ def list_queries() -> None:
               help="A SPARQL query file.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter of a library query, bound as a typed RDF term.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
-              default="table", show_default=True)
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="SELECT: table, csv, tsv, json or xml (W3C SPARQL results formats); ASK: table, json "
+                   "or xml; CONSTRUCT and DESCRIBE: ttl, nt, jsonld, rdfxml or table. "
+                   "Default: table, or ttl for a graph.")
+@click.option("--out", "-o", type=OutputFile(), help="Write to a file.")
 @store_option
 @endpoint_options
 @click.option("--help", "-h", "show_help", is_flag=True, help="Show this help, or a query's documentation.")
 @click.pass_context
 def query(ctx: click.Context, name: str | None, expression: str | None, file: Path | None,
-          params: tuple[str, ...], fmt: str, out: Path | None, store: Path | None,
+          params: tuple[str, ...], fmt: str | None, out: Path | None, store: Path | None,
           endpoint: str | None, show_help: bool) -> None:
     """Run a library query by NAME, or your own with -e or --file.
 
     `kjgraph query NAME --help` shows a library query's documentation.
     """
+    from kjgraph.errors import QueryError
     from kjgraph.library import get_query
-    from kjgraph.query import write_result
+    from kjgraph.query import FITTING, check_format, query_form, write_result
 
     if show_help:
         click.echo(get_query(name).help() if name else ctx.get_help())
@@ -126,26 +215,36 @@ def query(ctx: click.Context, name: str | None, expression: str | None, file: Pa
         if not sep:
             raise click.UsageError(f"--param expects NAME=VALUE, got {item!r}")
         values[key.strip()] = value
-    kg = open_graph(store, endpoint)  # the embedded store, or the SPARQL server at --endpoint
     if name:
-        library_query = get_query(name)
-        result = kg.execute(library_query.bound_text(values))
+        text = get_query(name).text
     else:
         if values:
             raise click.UsageError("--param applies to library queries only")
-        text = expression if expression is not None else file.read_text(encoding="utf-8")
-        result = kg.execute(text)
-    text = write_result(result, fmt)  # type: ignore[arg-type]
+        if file is not None:
+            try:
+                text = file.read_text(encoding="utf-8")
+            except UnicodeDecodeError as exc:
+                raise QueryError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        else:
+            text = expression or ""
+    form = query_form(text)
+    if form == "UPDATE":
+        raise QueryError("kjgraph query runs queries (SELECT, ASK, CONSTRUCT, DESCRIBE), not SPARQL Update")
+    fmt = fmt or FITTING[form][0]
+    check_format(form, fmt)  # before the query runs
+    kg = open_graph(store, endpoint)  # the embedded store, or the SPARQL server at --endpoint
+    result = kg.run(name, **values) if name else kg.execute(text)
+    output = write_result(result, fmt)  # type: ignore[arg-type]
     if out:
-        out.write_text(text, encoding="utf-8")
+        out.write_text(output, encoding="utf-8", newline="")
     else:
-        click.echo(text.rstrip("\n"))
+        click.echo(output.rstrip("\n"))
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]),
               required=True, help="ttl/nt: the union of all graphs; nq/trig/jsonld keep the source graphs.")
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--out", type=OutputFile(), required=True)
 @store_option
 def export(fmt: str, out: Path, store: Path | None) -> None:
     """Export the built graph to a file."""
@@ -188,8 +287,7 @@ def stats(store: Path | None, as_json: bool, as_markdown: bool) -> None:
 
 
 @main.command()
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("ontology.html"), show_default=True)
+@click.option("-o", "--out", type=OutputFile(), default=Path("ontology.html"), show_default=True)
 def docs(out: Path) -> None:
     """Generate the ontology's HTML documentation (pyLODE)."""
     from kjgraph.docs import write_ontology_docs

@@ -20,6 +20,7 @@ labels everywhere: pages, renderings, plots, the CLI and the Python API.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from kjgraph.errors import KjgraphError
 
@@ -47,6 +48,26 @@ def check_language(lang: str) -> str:
     if norm not in LANGUAGES:
         raise UnsupportedLanguage(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     return norm
+
+
+def check_language_tag(tag: str) -> str:
+    """A BCP 47 tag whose language kjgraph supports (``ko``, ``ko-Hani``, ``ja-Latn``), as given;
+    else :class:`UnsupportedLanguage` (a tag that is not well-formed too).
+
+    >>> check_language_tag("ko-Hani")
+    'ko-Hani'
+    >>> check_language_tag("fr-CA")
+    Traceback (most recent call last):
+    ...
+    kjgraph.labels.UnsupportedLanguage: unsupported language 'fr-CA'; choose one of en, ko, ja, de
+    """
+    import re
+
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", tag.strip()):
+        raise UnsupportedLanguage(f"{tag!r} is not a language tag; choose one of {', '.join(LANGUAGES)}")
+    if truncations(tag.strip())[-1] not in LANGUAGES:
+        raise UnsupportedLanguage(f"unsupported language {tag!r}; choose one of {', '.join(LANGUAGES)}")
+    return tag.strip()
 
 
 def truncations(language_range: str) -> list[str]:
@@ -97,3 +118,26 @@ def lookup_text(labels: Mapping[str, str], lang: str, *, default: str = DEFAULT_
     """
     found = lookup(((text, tag) for tag, text in labels.items()), lang, default=default)
     return found[0] if found else missing
+
+
+#: The label properties :func:`graph_labels` reads.
+LABEL_PROPERTY = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def graph_labels(kg: Any, iris: Iterable[str], lang: str, *, chunk: int = 500) -> dict[str, str]:
+    """The ``rdfs:label`` a reader of ``lang`` sees for each IRI that has one (:func:`lookup`).
+
+    ``kg`` is anything with the ``rows`` method of :class:`kjgraph.query.KnowledgeGraph` (the
+    embedded store or a remote server); the labels are read ``chunk`` IRIs per query.
+    """
+    wanted = sorted(set(iris))
+    found: dict[str, list[tuple[str, str]]] = {}
+    for start in range(0, len(wanted), chunk):
+        values = " ".join(f"<{iri}>" for iri in wanted[start:start + chunk])
+        for row in kg.rows(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x <{LABEL_PROPERTY}> ?l }}"):
+            label = row["l"]
+            if row["x"] is not None and label is not None:
+                found.setdefault(row["x"].value, []).append((label.value, getattr(label, "language", None) or ""))
+    for labels in found.values():
+        labels.sort()
+    return {iri: picked[0] for iri, labels in found.items() if (picked := lookup(labels, lang))}

@@ -102,9 +102,9 @@ def to_term(value: str, kind: str) -> ox.NamedNode | ox.Literal:
         return ox.Literal(str(int(value)),
                           datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
     if kind == "lang":
-        if not re.fullmatch(r"[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
-            raise ValueError(f"expected a language tag such as en, ko, ja or de, found {value!r}")
-        return ox.Literal(value)
+        from kjgraph.labels import check_language_tag
+
+        return ox.Literal(check_language_tag(value))
     if kind == "string":
         return ox.Literal(value)
     raise ValueError(f"unknown parameter type {kind!r}; expected one of {', '.join(PARAM_TYPES)}")

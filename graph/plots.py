@@ -6,8 +6,11 @@
 ``topics``
     Topics on the agendas of events over time: a heat map of events per topic and year.
 
-Labels can be in English, Korean, Japanese or German (``lang``); CJK text is drawn with the
-Noto CJK fonts (Debian package fonts-noto-cjk) when they are installed.
+Labels can be in English, Korean, Japanese or German (``lang``), picked by
+:func:`kjgraph.labels.lookup` (RFC 4647: ``ko`` before ``ko-Hani``); CJK text is drawn with the
+Noto CJK fonts (Debian package fonts-noto-cjk) when they are installed. Text from the graph is
+drawn as text, never as markup: matplotlib's mathtext is off for it (a ``$`` is a dollar sign),
+and hidden characters are shown as escapes (:func:`kjgraph.text.display_text`).
 
 >>> from kjgraph.query import KnowledgeGraph
 >>> import tempfile, pathlib
@@ -26,7 +29,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kjgraph.errors import QueryError
-from kjgraph.query import KnowledgeGraph, plain
+from kjgraph.labels import check_language, graph_labels
+from kjgraph.options import OutputFile, lang_option
+from kjgraph.query import Graph, plain
+from kjgraph.text import display_text
 
 if TYPE_CHECKING:  # matplotlib is imported when a plot is drawn, to keep `kjgraph` quick to start
     from matplotlib.figure import Figure
@@ -67,16 +73,28 @@ def _year(day: str | date) -> float:
     return d.year + (d.timetuple().tm_yday - 1) / 365.25
 
 
+def data_text(text: str) -> str:
+    """Text from the graph as matplotlib should draw it: one line, hidden characters escaped.
+    Draw it with ``parse_math=False`` (:data:`AS_TEXT`), so that ``$`` stays a dollar sign."""
+    return display_text(text)
+
+
+#: Keyword arguments for every matplotlib text that holds data: no mathtext.
+AS_TEXT: dict[str, Any] = {"parse_math": False}
+
+
 def _kind_group(kind: str) -> str:
     return "Visit" if "Visit" in kind else kind if kind in KIND_COLOURS else "SidelineMeeting"
 
 
-def timeline_figure(kg: KnowledgeGraph, lang: str = "en", start: int | None = None,
+def timeline_figure(kg: Graph, lang: str = "en", start: int | None = None,
                     end: int | None = None) -> Figure:
     """The timeline of leader-level meetings, terms of office, agreements and incidents."""
+    lang = check_language(lang)
     plt = _setup()
     meetings = kg.run("meetings", lang=lang).rows
     terms = kg.run("leaders", lang=lang).rows
+    names = graph_labels(kg, {plain(r["leader"]) for r in terms}, lang)
     agreements = [r["day"].value for r in kg.rows(_AGREEMENTS) if r["day"] is not None]
     incidents = [r["day"].value for r in kg.rows(_INCIDENTS) if r["day"] is not None]
     today = date.today()
@@ -96,11 +114,11 @@ def timeline_figure(kg: KnowledgeGraph, lang: str = "en", start: int | None = No
         counts[_kind_group(plain(row["kind"]).split(", ")[0])][year] += 1
     bottom = Counter[int]()
     xs = list(range(first, last + 1))
-    names = {"Summit": "summits", "Visit": "visits", "SidelineMeeting": "sideline meetings"}
+    kinds = {"Summit": "summits", "Visit": "visits", "SidelineMeeting": "sideline meetings"}
     for kind, colour in KIND_COLOURS.items():
         heights = [counts[kind][x] for x in xs]
         ax_bars.bar([x + 0.5 for x in xs], heights, bottom=[bottom[x] for x in xs], width=0.8,
-                    color=colour, label=names[kind])
+                    color=colour, label=kinds[kind])
         for x, h in zip(xs, heights, strict=True):
             bottom[x] += h
     ax_bars.set_ylabel("leader-level meetings")
@@ -130,10 +148,10 @@ def timeline_figure(kg: KnowledgeGraph, lang: str = "en", start: int | None = No
                       edgecolor="white", linewidth=0.5)
         # names of very short (mostly acting) terms would overprint their neighbours
         if e >= first and s <= last + 1 and min(e, last + 1) - max(s, first) >= 0.6:
-            name = plain(row["name"])
-            acting = " (acting)" if plain(row["acting"]) == "true" else ""
-            ax_terms.text((max(s, first) + min(e, last + 1)) / 2, level, name + acting, rotation=90,
-                          ha="center", va="center", fontsize=7, color="black", clip_on=True)
+            name = names.get(plain(row["leader"])) or plain(row["name"]) or ""
+            acting = " (acting)" if plain(row["acting"]) in ("true", "1") else ""
+            ax_terms.text((max(s, first) + min(e, last + 1)) / 2, level, data_text(name) + acting, rotation=90,
+                          ha="center", va="center", fontsize=7, color="black", clip_on=True, **AS_TEXT)
     ax_terms.set_yticks([0, 1], ["Prime Minister of Japan", "President of Korea"])
     ax_terms.set_ylim(-0.55, 1.55)
     ax_terms.set_xlim(first, last + 1)
@@ -144,12 +162,13 @@ def timeline_figure(kg: KnowledgeGraph, lang: str = "en", start: int | None = No
     return fig
 
 
-def topics_figure(kg: KnowledgeGraph, lang: str = "en", top: int = 25, start: int | None = None,
+def topics_figure(kg: Graph, lang: str = "en", top: int = 25, start: int | None = None,
                   end: int | None = None) -> Figure:
     """A heat map: the ``top`` topics (by events) against years, events per cell."""
     import numpy as np
     from matplotlib.ticker import MaxNLocator
 
+    lang = check_language(lang)
     plt = _setup()
     params = {"lang": lang} | ({"from": str(start)} if start else {}) | ({"to": str(end)} if end else {})
     rows = kg.run("topics-by-year", **params).rows
@@ -162,7 +181,8 @@ def topics_figure(kg: KnowledgeGraph, lang: str = "en", top: int = 25, start: in
         topic, year, n = plain(row["topic"]), int(plain(row["year"])), int(plain(row["events"]))
         totals[topic] += n
         cells[(topic, year)] = n
-        labels[topic] = plain(row["label"])
+        labels[topic] = plain(row["label"]) or topic
+    labels.update(graph_labels(kg, labels, lang))
     chosen = [t for t, _ in sorted(totals.items(), key=lambda kv: (-kv[1], labels[kv[0]]))[:top]]
     years = list(range(start or min(y for _, y in cells), (end or max(y for _, y in cells)) + 1))
     grid = np.array([[cells.get((t, y), 0) for y in years] for t in chosen], dtype=float)
@@ -171,7 +191,8 @@ def topics_figure(kg: KnowledgeGraph, lang: str = "en", top: int = 25, start: in
     image = ax.imshow(masked, aspect="auto", cmap="viridis_r", interpolation="nearest",
                       extent=(years[0] - 0.5, years[-1] + 0.5, len(chosen) - 0.5, -0.5))
     ax.set_facecolor("#f4f4f4")
-    ax.set_yticks(range(len(chosen)), [f"{labels[t]} ({totals[t]})" for t in chosen], fontsize=9)
+    ax.set_yticks(range(len(chosen)), [f"{data_text(labels[t])} ({totals[t]})" for t in chosen], fontsize=9,
+                  **AS_TEXT)
     step = 1 if len(years) <= 20 else 5
     ax.set_xticks([y for y in years if y % step == 0])
     ax.set_xlabel("year")
@@ -204,10 +225,9 @@ def write_plot(fig: Figure, out: Path, formats: tuple[str, ...] = ("png", "svg")
 _store = click.option("--store", "store", type=click.Path(path_type=Path), default=None,
                       envvar="KJGRAPH_STORE",
                       help="Store directory (default: $KJGRAPH_STORE, else ~/.local/share/kjgraph).")
-_out = click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+_out = click.option("-o", "--out", type=OutputFile(), required=True,
                     help="FILE.png, FILE.svg or FILE.pdf; without a suffix both FILE.png and FILE.svg.")
-_lang = click.option("--lang", default="en", show_default=True,
-                     help="Language of names and labels (en, ko, ja, de).")
+_lang = lang_option("Language of names and labels.")
 _years = [click.option("--from", "start", type=int, help="First year."),
           click.option("--to", "end", type=int, help="Last year.")]
 

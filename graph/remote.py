@@ -50,9 +50,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from kjgraph.errors import RemoteError
-from kjgraph.library import bind_values, get_query
+from kjgraph.library import bind_values
 from kjgraph.namespaces import BASE
-from kjgraph.query import PREFIXES, KnowledgeGraph, Table, Term
+from kjgraph.query import (
+    _LEXICAL,
+    PREFIXES,
+    KnowledgeGraph,
+    Table,
+    Term,
+    check_prefixes,
+    query_form,
+    run_library,
+    solutions,
+    used_prefixes,
+)
 from kjgraph.store import StoreLocation
 
 #: The named graph that holds the union of all graphs on a server (layout ``union-graph``).
@@ -118,25 +129,6 @@ def _requests_auth(auth: Auth | None) -> Any:
 # ------------------------------------------------------------------ query text
 
 
-_LEXICAL = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*', re.DOTALL)
-_DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
-_PNAME = re.compile(r"(?<![\w?$@.:-])([A-Za-z](?:[\w.-]*[\w-])?)?:(?=[\w%\\(]|\s|$)")
-
-
-def used_prefixes(sparql: str) -> set[str]:
-    """Prefixes a query uses in prefixed names (strings, IRIs and comments are ignored).
-
-    >>> sorted(used_prefixes('SELECT * WHERE { ?s a kjo:Summit ; rdfs:label "x:y" } # owl:Thing'))
-    ['kjo', 'rdfs']
-    """
-    blank = _LEXICAL.sub(lambda m: " " * len(m.group(0)), sparql)
-    declared = {m.group(1) or "" for m in _DECLARED.finditer(blank)}
-    blank = _DECLARED.sub(" ", blank)
-    return {m.group(1) or "" for m in _PNAME.finditer(blank)} - declared
-
-
 def with_prefixes(sparql: str, prefixes: dict[str, str] = PREFIXES) -> str:
     """Declare the kjgraph prefixes a query uses but does not declare itself.
 
@@ -179,24 +171,6 @@ def without_undef(sparql: str) -> str:
     return _VALUES_ROW.sub(rewrite, sparql)
 
 
-def query_form(sparql: str) -> str:
-    """SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE: the first keyword after the prologue.
-
-    >>> query_form('PREFIX a: <urn:a#> # SELECT\\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }')
-    'CONSTRUCT'
-    >>> query_form("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
-    'UPDATE'
-    """
-    blank = _LEXICAL.sub(" ", sparql)
-    blank = re.sub(r"(?i)\b(PREFIX\s+[\w.-]*:|BASE)\s*", " ", blank)
-    match = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|"
-                      r"ADD|MOVE|COPY|WITH)\b", blank)
-    if not match:
-        raise RemoteError("(none)", "the text is neither a SPARQL query nor an update")
-    form = match.group(1).upper()
-    return form if form in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") else "UPDATE"
-
-
 # ------------------------------------------------------------------ engine differences
 
 
@@ -220,27 +194,6 @@ def normalise_term(term: Term | None) -> Term | None:
     if term.datatype.value == XSD + "boolean" and term.value in ("1", "0"):
         return ox.Literal("true" if term.value == "1" else "false", datatype=term.datatype)
     return term
-
-
-def _term_json(term: Term) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if term.language:
-        return {"type": "literal", "value": term.value, "xml:lang": term.language}
-    return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
-
-
-def solutions(variables: list[str], rows: list[dict[str, Term | None]]) -> ox.QuerySolutions:
-    """Real pyoxigraph solutions for rows (so that code written for the embedded store works).
-
-    >>> [s["x"] for s in solutions(["x"], [{"x": ox.NamedNode("urn:a")}, {"x": None}])]
-    [<NamedNode value=urn:a>, None]
-    """
-    document = {"head": {"vars": variables}, "results": {"bindings": [
-        {k: _term_json(v) for k, v in row.items() if v is not None} for row in rows]}}
-    return ox.parse_query_results(json.dumps(document).encode(), format=ox.QueryResultsFormat.JSON)
 
 
 def normalise_solutions(variables: list[str], rows: list[dict[str, Term | None]]) -> ox.QuerySolutions:
@@ -428,7 +381,8 @@ class RemoteGraph:
         with :func:`normalise_term` (unless ``normalise=False``).
         """
         if bindings:
-            sparql = bind_values(sparql, bindings)
+            sparql = bind_values(sparql, bindings)  # type: ignore[arg-type]
+        check_prefixes(sparql)
         text = with_prefixes(without_undef(sparql))
         form = query_form(text)
         if form != "UPDATE":
@@ -455,13 +409,29 @@ class RemoteGraph:
         except (SyntaxError, ValueError) as exc:
             raise RemoteError(self.endpoint, f"returned malformed RDF: {exc}") from None
 
-    # Same code as the embedded store's: these only rely on execute().
-    rows = KnowledgeGraph.rows
-    table = KnowledgeGraph.table
+    def rows(self, sparql: str, *, bindings: dict[str, Term] | None = None) -> list[dict[str, Term | None]]:
+        return self.table(sparql, bindings=bindings).rows
+
+    def table(self, sparql: str, *, bindings: dict[str, Term] | None = None) -> Table:
+        result = self.execute(sparql, bindings=bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise RemoteError(self.endpoint, "expected a SELECT query")
+        columns = [v.value for v in result.variables]
+        return Table(columns, [{c: s[c] for c in columns} for s in result])
 
     def run(self, name: str, **params: str) -> Table:
-        """Run a library query by name, e.g. ``run('leaders', country='country/kr')``."""
-        return self.table(get_query(name).bound_text(params))
+        """Run a library query by name, e.g. ``run('leaders', country='country/kr')``.
+
+        Queries that one SPARQL text cannot answer right on every engine (``neighbourhood``)
+        are computed step by step with simple queries (:data:`kjgraph.query.STEPWISE`).
+        """
+        return run_library(self, name, params, stepwise=True)
+
+    def labels(self, iris: list[str], lang: str = "en") -> dict[str, str]:
+        """The label of each IRI for a reader of ``lang`` (:func:`kjgraph.labels.lookup`)."""
+        from kjgraph.labels import graph_labels
+
+        return graph_labels(self, iris, lang)
 
     def update(self, sparql: str) -> None:
         """Send a SPARQL Update to the update endpoint."""

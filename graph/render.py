@@ -60,14 +60,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kjgraph.errors import KjgraphError
+from kjgraph.labels import LANGUAGES, check_language, lookup_text
 from kjgraph.namespaces import BASE
+from kjgraph.options import lang_option
 from kjgraph.query import PREFIXES, KnowledgeGraph
 from kjgraph.remote import reader_options
+from kjgraph.text import display_text
 
 if TYPE_CHECKING:
     import networkx as nx
 
-LANGUAGES = ("en", "ko", "ja", "de")
 ID_BASE = f"{BASE}id/"
 KJO = PREFIXES["kjo"]
 
@@ -204,7 +206,8 @@ class ViewGraph:
         return graph
 
     def year_extent(self) -> tuple[int, int] | None:
-        years = [y for n in [*self.nodes.values(), *self.edges] for y in (n.start, n.end) if y is not None]
+        items: list[Node | Edge] = [*self.nodes.values(), *self.edges]
+        years = [y for n in items for y in (n.start, n.end) if y is not None]
         return (min(years), max(years)) if years else None
 
 
@@ -214,7 +217,12 @@ def _year(value: str | None) -> int | None:
     return int(value[:4]) if value and re.match(r"^-?\d{4}", value) else None
 
 
-def _values(items: str) -> str:
+def _rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, Any]]:
+    """The rows of a query whose patterns bind the variables read (so no check for None)."""
+    return kg.rows(sparql)  # type: ignore[return-value]
+
+
+def _values(items: Iterable[str]) -> str:
     return " ".join(f"<{i}>" for i in items)
 
 
@@ -222,37 +230,37 @@ def whole_view(kg: KnowledgeGraph, *, sources: bool = True) -> ViewGraph:
     """Every entity of the graph and every relation between two of them."""
     classes = " ".join(f"kjo:{c}" for c in _NODE_CLASSES)
     types: dict[str, set[str]] = defaultdict(set)
-    for row in kg.rows(f"""SELECT ?s ?c WHERE {{ VALUES ?c {{ {classes} }} ?s a ?c .
+    for row in _rows(kg, f"""SELECT ?s ?c WHERE {{ VALUES ?c {{ {classes} }} ?s a ?c .
                           FILTER(STRSTARTS(STR(?s), "{ID_BASE}")) }}"""):
         types[row["s"].value].add(row["c"].value.rsplit("#", 1)[1])
     kinds: dict[str, str] = {}
-    for row in kg.rows(f"""SELECT ?s ?t WHERE {{ ?s a ?c ; a ?t . VALUES ?c {{ {classes} }}
+    for row in _rows(kg, f"""SELECT ?s ?t WHERE {{ ?s a ?c ; a ?t . VALUES ?c {{ {classes} }}
             FILTER(STRSTARTS(STR(?s), "{ID_BASE}") && STRSTARTS(STR(?t), STR(kjo:)))
             FILTER NOT EXISTS {{ ?s a ?sub . ?sub rdfs:subClassOf+ ?t . FILTER(?sub != ?t) }} }}"""):
         kinds.setdefault(row["s"].value, row["t"].value.rsplit("#", 1)[1])
-    leaders = {r["p"].value for r in kg.rows("SELECT DISTINCT ?p WHERE { ?t kjo:holder ?p }")}
+    leaders = {r["p"].value for r in _rows(kg, "SELECT DISTINCT ?p WHERE { ?t kjo:holder ?p }")}
     nodes: dict[str, Node] = {}
     for iri, cls in types.items():
         group = _group(cls, iri in leaders)
         if group == "source" and not sources:
             continue
         nodes[iri] = Node(iri, group, kinds.get(iri, sorted(cls)[0]), {})
-    for row in kg.rows("SELECT ?s ?l WHERE { ?s rdfs:label ?l }"):
+    for row in _rows(kg, "SELECT ?s ?l WHERE { ?s rdfs:label ?l }"):
         node = nodes.get(row["s"].value)
         if node is not None:
             node.labels.setdefault(row["l"].language or "", row["l"].value)
     _add_dates(kg, nodes)
-    for row in kg.rows("SELECT ?s ?p WHERE { ?s kjo:place ?p }"):
+    for row in _rows(kg, "SELECT ?s ?p WHERE { ?s kjo:place ?p }"):
         if row["s"].value in nodes:
             nodes[row["s"].value].place = row["p"].value
     source_info: dict[str, dict[str, str]] = {}
-    for row in kg.rows("""SELECT ?s ?title ?url WHERE { ?s a kjo:Source ; rdfs:label ?title
+    for row in _rows(kg, """SELECT ?s ?title ?url WHERE { ?s a kjo:Source ; rdfs:label ?title
                           OPTIONAL { ?s schema:url ?url } }"""):
         info = source_info.setdefault(row["s"].value, {"title": row["title"].value})
         url = row["url"].value if row["url"] is not None else ""
         if url.startswith(("http://", "https://")) and not url.startswith(BASE):
             info["url"] = url
-    for row in kg.rows("SELECT ?s ?src WHERE { ?s dcterms:source ?src } ORDER BY ?src"):
+    for row in _rows(kg, "SELECT ?s ?src WHERE { ?s dcterms:source ?src } ORDER BY ?src"):
         if row["s"].value in nodes:
             nodes[row["s"].value].sources.append(row["src"].value)
     return ViewGraph("kjgraph: the whole graph", nodes, _edges(kg, nodes), source_info)
@@ -276,7 +284,7 @@ def _add_dates(kg: KnowledgeGraph, nodes: dict[str, Node]) -> None:
     for key, path in (("first", "kjo:earliestDate"), ("last", "kjo:latestDate"), ("end", "kjo:terminatedOn"),
                       ("from", "schema:startDate|kjo:signedOn|kjo:establishedOn"), ("to", "schema:endDate"),
                       ("published", "schema:datePublished")):
-        for row in kg.rows(f"SELECT ?s ?v WHERE {{ ?s {path} ?v }}"):
+        for row in _rows(kg, f"SELECT ?s ?v WHERE {{ ?s {path} ?v }}"):
             if row["s"].value in nodes:
                 values[row["s"].value][key].append(row["v"].value)
     for s, found in values.items():
@@ -297,16 +305,16 @@ def _add_dates(kg: KnowledgeGraph, nodes: dict[str, Node]) -> None:
 def _edges(kg: KnowledgeGraph, nodes: dict[str, Node]) -> list[Edge]:
     by_predicate = {iri: key for key, (iri, _) in RELATIONS.items()}
     roles: dict[tuple[str, str], str] = {}
-    for row in kg.rows("""SELECT ?e ?p ?r WHERE { ?e kjo:participation ?x . ?x kjo:participant ?p ;
+    for row in _rows(kg, """SELECT ?e ?p ?r WHERE { ?e kjo:participation ?x . ?x kjo:participant ?p ;
                           kjo:role ?r }"""):
         role = row["r"].value.rsplit("#", 1)[1]
         roles[(row["e"].value, row["p"].value)] = {"participantRole": "participant",
                                                    "signatoryRole": "signatory"}.get(role, role)
     found: dict[tuple[str, str, str], Edge] = {}
-    rows = kg.rows(f"""SELECT ?s ?p ?o ?src WHERE {{ VALUES ?p {{ {_values(by_predicate)} }} ?s ?p ?o .
+    rows = _rows(kg, f"""SELECT ?s ?p ?o ?src WHERE {{ VALUES ?p {{ {_values(by_predicate)} }} ?s ?p ?o .
                        OPTIONAL {{ GRAPH ?g {{ ?s ?p ?o }} ?g prov:wasDerivedFrom ?src }} }}
                        ORDER BY ?s ?p ?o ?src""")
-    rows += kg.rows("""SELECT ?s ("member" AS ?p) ?o ?src WHERE { ?m a kjo:BodyMembership ; org:member ?s ;
+    rows += _rows(kg, """SELECT ?s ("member" AS ?p) ?o ?src WHERE { ?m a kjo:BodyMembership ; org:member ?s ;
                        org:organization ?o OPTIONAL { ?m dcterms:source ?src } } ORDER BY ?s ?o ?src""")
     for row in rows:
         s, o = row["s"].value, row["o"].value
@@ -324,39 +332,25 @@ def _edges(kg: KnowledgeGraph, nodes: dict[str, Node]) -> list[Edge]:
 
 def resolve_entity(view: ViewGraph, text: str) -> str:
     """The IRI of the node named by ``text``: an IRI, ``kind:slug``, a label in any language
-    (exact, case-insensitive) or a slug. Raises :class:`RenderError` when missing or ambiguous.
+    (exact, case-insensitive) or a slug (:func:`kjgraph.entities.match_entity`, the resolver
+    ``kjgraph analyze`` uses too). Raises :class:`RenderError` when missing or ambiguous.
 
     >>> view = ViewGraph("t", {"https://w3id.org/kjgraph/id/place/nara":
     ...     Node("https://w3id.org/kjgraph/id/place/nara", "place", "City", {"en": "Nara", "ko": "나라"})}, [])
     >>> resolve_entity(view, "나라")
     'https://w3id.org/kjgraph/id/place/nara'
     """
-    text = text.strip()
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        text = PREFIXES[prefix] + local
-    if text.startswith(("http://", "https://")):
-        if text in view.nodes:
-            return text
-        raise RenderError(f"no entity {text} in the graph")
-    folded = text.casefold()
-    matches = sorted(iri for iri, n in view.nodes.items() if any(v.casefold() == folded for v in n.labels.values()))
-    if not matches:
-        matches = sorted(iri for iri in view.nodes if iri.rsplit("/", 1)[-1] == folded)
-    if len(matches) > 1:  # a source titled after a leader does not make the leader's name ambiguous
-        matches = [m for m in matches if view.nodes[m].group != "source"] or matches
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        near = sorted({n.labels.get("en", iri) for iri, n in view.nodes.items()
-                       if any(folded in v.casefold() for v in n.labels.values())})[:15]
-        hint = f"; labels containing it: {', '.join(near)}" if near else ""
-        raise RenderError(f"no entity labelled {text!r} (en/ko/ja/de, exact match){hint}")
-    listing = "; ".join(f"{iri} ({view.nodes[iri].labels.get('en', '')})" for iri in matches)
-    raise RenderError(f"{text!r} names {len(matches)} entities, give one IRI: {listing}")
+    from kjgraph.entities import EntityError, match_entity
+
+    try:
+        return match_entity(text, {iri: list(n.labels.values()) for iri, n in view.nodes.items()},
+                            demote={iri for iri, n in view.nodes.items() if n.group == "source"},
+                            english={iri: n.labels.get("en", "") for iri, n in view.nodes.items()})
+    except EntityError as exc:
+        raise RenderError(str(exc)) from None
 
 
-def neighbourhood_view(view: ViewGraph, entity: str, hops: int = 1) -> ViewGraph:
+def neighbourhood_view(view: ViewGraph, entity: str, hops: int = 1, lang: str = "en") -> ViewGraph:
     """``entity`` and every entity within ``hops`` relations, walking through anything but
     sources (which would join everything they cite); the sources cited are added as leaves."""
     import networkx as nx
@@ -367,7 +361,7 @@ def neighbourhood_view(view: ViewGraph, entity: str, hops: int = 1) -> ViewGraph
     walk = view.subgraph((k for k, n in view.nodes.items() if n.group != "source" or k == iri), "")
     near = set(nx.ego_graph(walk.to_networkx().to_undirected(as_view=True), iri, radius=hops))
     near |= {s for k in near for s in view.nodes[k].sources if s in view.nodes}
-    label = _best_label(view.nodes[iri].labels, "en")
+    label = display_text(_best_label(view.nodes[iri].labels, lang))
     return view.subgraph(near, f"kjgraph: {label} and its neighbourhood ({hops} hop{'s' * (hops != 1)})")
 
 
@@ -384,7 +378,7 @@ def period_view(view: ViewGraph, start: int | None, end: int | None) -> ViewGrap
     return sub
 
 
-def topic_view(view: ViewGraph, topic: str) -> ViewGraph:
+def topic_view(view: ViewGraph, topic: str, lang: str = "en") -> ViewGraph:
     """A topic with its narrower topics, the entities about them, and those entities' neighbours
     other than further topics."""
     import networkx as nx
@@ -401,13 +395,13 @@ def topic_view(view: ViewGraph, topic: str) -> ViewGraph:
         for a, b in ((e.source, e.target), (e.target, e.source)):
             if a in core and (b in topics or view.nodes[b].group != "topic"):
                 keep.add(b)
-    return view.subgraph(keep, f"kjgraph: topic {_best_label(view.nodes[iri].labels, 'en')}")
+    return view.subgraph(keep, f"kjgraph: topic {display_text(_best_label(view.nodes[iri].labels, lang))}")
 
 
 def meetings_view(kg: KnowledgeGraph, view: ViewGraph) -> ViewGraph:
     """Leaders linked by the diplomatic meetings they held: one dated edge per meeting and pair."""
-    rows = kg.rows("""SELECT DISTINCT ?e ?p WHERE { ?e a kjo:DiplomaticMeeting ; kjo:participation/kjo:participant ?p }
-                      ORDER BY ?e ?p""")
+    rows = _rows(kg, """SELECT DISTINCT ?e ?p WHERE {
+                          ?e a kjo:DiplomaticMeeting ; kjo:participation/kjo:participant ?p } ORDER BY ?e ?p""")
     people: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         people[row["e"].value].append(row["p"].value)
@@ -495,7 +489,8 @@ def aggregate(view: ViewGraph) -> ViewGraph:
 
 
 def _best_label(labels: dict[str, str], lang: str) -> str:
-    return labels.get(lang) or labels.get("en") or labels.get("") or next(iter(labels.values()), "?")
+    """The label a reader of ``lang`` sees (RFC 4647 lookup, :func:`kjgraph.labels.lookup_text`)."""
+    return lookup_text(labels, lang, missing="?")
 
 
 # ---------------------------------------------------------------- layout
@@ -566,8 +561,7 @@ class RenderOptions:
     physics: bool | None = None  # None: decided by size; True/False forces it (the benchmark's baseline)
 
     def __post_init__(self) -> None:
-        if self.lang not in LANGUAGES:
-            raise RenderError(f"language must be one of {', '.join(LANGUAGES)}, got {self.lang!r}")
+        object.__setattr__(self, "lang", check_language(self.lang))
         if self.link_base is not None and not re.match(r"^https?://[^\s\"'<>]+$", self.link_base):
             raise RenderError(f"--link-base must be an http(s) URL, got {self.link_base!r}")
 
@@ -609,6 +603,7 @@ def page_data(view: ViewGraph, options: RenderOptions) -> dict[str, Any]:
     for iri in sorted(view.nodes):
         n = view.nodes[iri]
         item: dict[str, Any] = {"id": iri, "group": n.group, "kind": n.kind, "labels": n.labels,
+                                "names": {lang: _best_label(n.labels, lang) for lang in LANGUAGES},
                                 "value": n.count or degree[iri] + 1, "start": n.start, "end": n.end}
         for key, value in (("dates", n.dates), ("place", n.place), ("sources", n.sources), ("count", n.count),
                            ("members", n.members)):
@@ -620,8 +615,11 @@ def page_data(view: ViewGraph, options: RenderOptions) -> dict[str, Any]:
     edges = []
     for i, e in enumerate(view.edges):
         item = {"id": f"e{i}", "from": e.source, "to": e.target, "rel": e.relation}
-        for key, value in (("labels", e.labels), ("start", e.start), ("end", e.end), ("dates", e.dates),
-                           ("sources", e.sources), ("count", e.count)):
+        if e.labels:
+            item["names"] = {lang: _best_label(e.labels, lang) for lang in LANGUAGES}
+        extra: tuple[tuple[str, Any], ...] = (("labels", e.labels), ("start", e.start), ("end", e.end),
+                                              ("dates", e.dates), ("sources", e.sources), ("count", e.count))
+        for key, value in extra:
             if value:
                 item[key] = value
         edges.append(item)
@@ -675,7 +673,8 @@ VIEWS = ("all", "entity", "period", "topic", "meetings")
 
 
 def make_view(kg: KnowledgeGraph, view: str, target: str | None = None, *, hops: int = 1,
-              start: int | None = None, end: int | None = None, sources: bool = True) -> ViewGraph:
+              start: int | None = None, end: int | None = None, sources: bool = True,
+              lang: str = "en") -> ViewGraph:
     """The view named ``view`` (one of :data:`VIEWS`); ``target`` names the entity or topic."""
     if view not in VIEWS:
         raise RenderError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
@@ -685,9 +684,9 @@ def make_view(kg: KnowledgeGraph, view: str, target: str | None = None, *, hops:
     if view == "all":
         result = whole
     elif view == "entity":
-        result = neighbourhood_view(whole, target or "", hops)
+        result = neighbourhood_view(whole, target or "", hops, lang)
     elif view == "topic":
-        result = topic_view(whole, target or "")
+        result = topic_view(whole, target or "", lang)
     elif view == "meetings":
         result = meetings_view(kg, whole)
     else:
@@ -710,8 +709,7 @@ def make_view(kg: KnowledgeGraph, view: str, target: str | None = None, *, hops:
               help="entity view: how many relations away from the entity.")
 @click.option("--from", "start", type=int, help="First year shown (period view; else the slider's start).")
 @click.option("--to", "end", type=int, help="Last year shown (period view; else the slider's end).")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
-              help="Language of labels and legend (the page can switch).")
+@lang_option("Language of labels and legend (the page can switch).")
 @click.option("--link-base", metavar="URL", default=None,
               help="Base URL of a running kjgraph server; details link to URL/id/<kind>/<slug>.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Layout seed (same seed, same layout).")
@@ -736,7 +734,7 @@ def render_command(view: str, target: str | None, out: Path, hops: int, start: i
     options = RenderOptions(lang=lang, link_base=link_base, seed=seed, max_nodes=max_nodes,
                             physics_max=physics_max)
     kg = open_graph(store)
-    result = make_view(kg, view, target, hops=hops, start=start, end=end, sources=not no_sources)
+    result = make_view(kg, view, target, hops=hops, start=start, end=end, sources=not no_sources, lang=lang)
     write_html(result, out, options)
     note = " (aggregated by kind and decade)" if len(result.nodes) > max_nodes else ""
     click.echo(f"wrote {out}: {len(result.nodes)} nodes, {len(result.edges)} edges{note}")

@@ -14,7 +14,9 @@ test). :func:`running` makes sure a server is always stopped.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
 import shutil
 import signal
 import socket
@@ -34,6 +36,20 @@ from kjgraph.remote import Auth, DigestAuth, Layout, RemoteGraph
 
 
 def free_port() -> int:
+    """A free port below the kernel's ephemeral range: a port the kernel hands out (bind to 0) can
+    be taken by an outgoing connection before the server binds it, which a busy machine (thousands
+    of connections in TIME-WAIT) makes likely."""
+    low = 32768
+    with contextlib.suppress(OSError, ValueError):
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(200):
+        port = random.randint(max(1024, low - 12000), low - 1)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

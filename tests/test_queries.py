@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import date
 from itertools import pairwise
 
+import pandas as pd
 import pyoxigraph as ox
 import pytest
 
@@ -369,4 +370,5 @@ def test_other_output_formats(built_store, fmt: str, marker: str) -> None:
 def test_python_api_returns_rows_and_dataframes(kg: KnowledgeGraph) -> None:
     frame = kg.run("meetings", leader="person/sanae-takaichi").to_dataframe()
     assert list(frame.columns) == get_query("meetings").columns
-    assert "2026-01-13" in set(frame["date"])
+    assert str(frame["date"].dtype) == "datetime64[s]"  # values, not strings (tests/test_values.py)
+    assert pd.Timestamp("2026-01-13") in set(frame["date"])

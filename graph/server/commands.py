@@ -45,6 +45,9 @@ def serve(store: Path | None, host: str, port: int, base_url: str | None, worker
                           max_query_length=max_query_length, max_body=max_body,
                           update_token=update_token or None)
     config.resolve_store()
+    from kjgraph.options import check_port_free
+
+    check_port_free(host, port)  # a busy port is one line, before the server announces itself
     click.echo(f"kjgraph serving {config.spec.path} at {config.base_url} "  # type: ignore[union-attr]
                f"(SPARQL: {config.base_url}sparql; {'updates with token' if update_token else 'read-only'})",
                err=True)

@@ -235,7 +235,7 @@ def neighbourhood_page(store: ox.Store, iri: str, lang: str = "en", link_base: s
     whole = _WHOLE_VIEWS.get(id(store))
     if whole is None:
         whole = _WHOLE_VIEWS[id(store)] = whole_view(KnowledgeGraph(store), sources=False)
-    view = neighbourhood_view(whole, iri, hops)
+    view = neighbourhood_view(whole, iri, hops, lang if lang in ("en", "ko", "ja", "de") else "en")
     return render_html(view, RenderOptions(lang=lang if lang in ("en", "ko", "ja", "de") else "en",
                                            link_base=link_base))
 

@@ -21,6 +21,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from kjgraph.labels import lookup
 from kjgraph.namespaces import BASE
 from kjgraph.query import PREFIXES
 
@@ -46,12 +47,9 @@ def script_json(text: str) -> Markup:
 
 
 def pick_label(labels: list[tuple[str, str]], lang: str) -> tuple[str, str] | None:
-    """The label in ``lang``, else English, else a language-less one, else any."""
-    for wanted in (lang, "en", ""):
-        for value, language in labels:
-            if language.lower().split("-")[0] == wanted:
-                return value, language
-    return labels[0] if labels else None
+    """The ``(text, tag)`` label a reader of ``lang`` sees: :func:`kjgraph.labels.lookup`
+    (RFC 4647 lookup: ``ko`` before ``ko-Hani``, then English)."""
+    return lookup(labels, lang)
 
 
 def choose_language(param: str | None, accept_language: str | None) -> str:

@@ -15,14 +15,19 @@
     if (cls) e.className = cls;
     return e;
   }
-  function pick(labels) {
+  function pick(labels) {  // interface strings (legend, relations), one per language
     if (!labels) return "";
     return labels[lang] || labels.en || labels[""] || Object.values(labels)[0] || "";
+  }
+  // Names of entities: chosen in Python by RFC 4647 lookup (kjgraph.labels), one per language.
+  function name(item) {
+    if (!item) return "";
+    return item.names ? (item.names[lang] || "") : pick(item.labels);
   }
   function shorten(text, max) { return text.length > max ? text.slice(0, max - 1) + "…" : text; }
   function groupName(g) { return meta.groups[g] ? pick(meta.groups[g].names) : g; }
   function relationName(e) {
-    if (e.labels) return pick(e.labels);
+    if (e.labels) return name(e);
     var names = meta.relations[e.rel];
     return (names ? pick(names) : e.rel) + (e.count ? " (" + e.count + ")" : "");
   }
@@ -55,10 +60,10 @@
   // ------------------------------------------------------------------ tooltips (DOM elements)
   function nodeTip(n) {
     var box = el("div", null, "kj-tip");
-    box.appendChild(el("strong", pick(n.labels)));
+    box.appendChild(el("strong", name(n)));
     box.appendChild(el("div", n.kind === "cluster" ? groupName(n.group) : n.kind, "kj-kind"));
     if (n.dates) box.appendChild(el("div", n.dates));
-    if (n.place && byId.has(n.place)) box.appendChild(el("div", "Place: " + pick(byId.get(n.place).labels)));
+    if (n.place && byId.has(n.place)) box.appendChild(el("div", "Place: " + name(byId.get(n.place))));
     if (n.count) box.appendChild(el("div", n.count + " entities, e.g. " + (n.members || []).join("; ")));
     appendSources(box, n.sources, false);
     return box;
@@ -67,7 +72,7 @@
     var box = el("div", null, "kj-tip");
     box.appendChild(el("strong", relationName(e)));
     var from = byId.get(e.from), to = byId.get(e.to);
-    box.appendChild(el("div", pick(from && from.labels) + " → " + pick(to && to.labels)));
+    box.appendChild(el("div", name(from) + " → " + name(to)));
     if (e.dates) box.appendChild(el("div", e.dates));
     appendSources(box, e.sources, !!links);
     return box;
@@ -75,7 +80,7 @@
 
   // ------------------------------------------------------------------ data sets
   function nodeItem(n) {
-    return {id: n.id, label: shorten(pick(n.labels), 40), group: n.group, value: n.value, title: nodeTip(n),
+    return {id: n.id, label: shorten(name(n), 40), group: n.group, value: n.value, title: nodeTip(n),
             x: n.x, y: n.y, start: n.start, end: n.end};
   }
   function edgeItem(e) {
@@ -159,7 +164,7 @@
   select.value = lang;
   select.addEventListener("change", function () {
     lang = select.value;
-    nodes.update(data.nodes.map(function (n) { return {id: n.id, label: shorten(pick(n.labels), 40), title: nodeTip(n)}; }));
+    nodes.update(data.nodes.map(function (n) { return {id: n.id, label: shorten(name(n), 40), title: nodeTip(n)}; }));
     edges.update(data.edges.map(function (e) {
       return {id: e.id, label: meta.edgeLabels ? shorten(relationName(e), 30) : undefined, title: edgeTip(e)};
     }));
@@ -177,11 +182,11 @@
   function showNode(n) {
     var box = document.getElementById("kj-details");
     box.replaceChildren();
-    box.appendChild(el("h2", pick(n.labels)));
+    box.appendChild(el("h2", name(n)));
     var dl = el("dl");
     row(dl, "kind", n.kind === "cluster" ? groupName(n.group) + " (aggregated)" : n.kind);
     row(dl, "dates", n.dates);
-    if (n.place && byId.has(n.place)) row(dl, "place", pick(byId.get(n.place).labels));
+    if (n.place && byId.has(n.place)) row(dl, "place", name(byId.get(n.place)));
     if (n.count) row(dl, "entities", n.count + " (e.g. " + (n.members || []).join("; ") + ")");
     Object.keys(n.labels).forEach(function (l) { row(dl, l || "label", n.labels[l]); });
     if (n.kind !== "cluster") row(dl, "relations", n.value - 1);
