@@ -141,22 +141,33 @@ def resource_rdf(store: ox.Store, iri: str, fmt: str) -> bytes:
     return ox.serialize(triples, format=rdf_format)
 
 
-def search(store: ox.Store, text: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Resources whose label (any language) contains ``text``, case-insensitively."""
-    needle = ox.Literal(text.strip().lower())
-    rows = _rows(store, f"""SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{
-        ?x {LABEL_PATH} ?l FILTER(CONTAINS(LCASE(STR(?l)), ?q)) FILTER(isIRI(?x))
-        }} GROUP BY ?x ORDER BY STRLEN(STR(?label)) ?x LIMIT {int(limit)}""", q=needle)
-    iris = [row[0].value for row in rows]
-    labels = labels_of(store, iris)
-    types = {}
-    if iris:
-        values = " ".join(str(ox.NamedNode(i)) for i in iris)
-        for row in _rows(store, "SELECT ?x ?t WHERE { VALUES ?x { " + values + " } ?x a ?t }"):
-            types.setdefault(row[0].value, []).append(row[1].value)
-    return [{"iri": row[0].value, "match": (row[1].value, row[1].language or ""),
-             "labels": labels.get(row[0].value, []), "types": types.get(row[0].value, [])}
-            for row in rows]
+_SEARCH_INDEXES: dict[int, Any] = {}
+
+
+def search_results(store: ox.Store, text: str, lang: str = "en", limit: int = 50) -> dict[str, Any]:
+    """Ranked search (:mod:`kjgraph.search`): ``{"hits": [...], "total": n, "limit": limit}``.
+
+    The index is built once per store and worker process."""
+    from kjgraph.search import SearchIndex
+
+    index = _SEARCH_INDEXES.get(id(store))
+    if index is None:
+        index = _SEARCH_INDEXES[id(store)] = SearchIndex.from_store(store)
+    found = index.search(text, lang, limit)
+    hits = []
+    for hit in found.hits:
+        item = hit.as_dict()
+        item["match"] = tuple(hit.matched)
+        item["labels"] = list(hit.labels)
+        item["types"] = [f"{BASE}ontology#{hit.kind}"] if hit.kind and hit.category != "vocabulary" else []
+        hits.append(item)
+    return {"hits": hits, "total": found.total, "limit": limit}
+
+
+def search(store: ox.Store, text: str, limit: int = 50, lang: str = "en") -> list[dict[str, Any]]:
+    """Resources whose labels (any language and script) match ``text``, best first
+    (:mod:`kjgraph.search`: exact, then prefix, then substring; entities before sources)."""
+    return search_results(store, text, lang, limit)["hits"]
 
 
 def classes(store: ox.Store) -> list[tuple[str, int]]:
