@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +65,64 @@ def run_cli(*args: str, env: dict[str, str] | None = None,
     if check and result.returncode != 0:
         raise AssertionError(f"kjgraph {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+# ---------------------------------------------------------------- pages in the browser (renderings)
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go: $KJGRAPH_SCREENSHOTS if set (kept), else pytest's temporary directory."""
+    if os.environ.get("KJGRAPH_SCREENSHOTS"):
+        path = Path(os.environ["KJGRAPH_SCREENSHOTS"])
+        path.mkdir(parents=True, exist_ok=True)
+    else:
+        path = tmp_path_factory.mktemp("render-shots")
+    print(f"\nscreenshots of the rendered views: {path}")
+    return path
+
+
+@dataclass
+class Page:
+    page: Any
+    errors: list[str]
+    requests: list[str]
+
+    def js(self, expression: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expression, arg)
+
+    def counts(self) -> tuple[int, int]:
+        return tuple(self.js("[kjgraph.nodesView.length, kjgraph.edgesView.length]"))
+
+
+@pytest.fixture
+def open_page(browser: Any, shots: Path) -> Iterator[Any]:
+    pages: list[Any] = []
+
+    def opener(html: Path, shot: str | None = None) -> Page:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        pages.append(page)
+        result = Page(page, [], [])
+        page.on("console", lambda m: result.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: result.errors.append(str(e)))
+        page.on("request", lambda r: result.requests.append(r.url))
+        page.goto(html.resolve().as_uri())
+        # A selector, not wait_for_function: the page's CSP forbids the eval the latter needs.
+        page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+        if shot:
+            page.screenshot(path=str(shots / f"{shot}.png"))
+        return result
+
+    yield opener
+    for page in pages:
+        page.close()
+
+
+def render(tmp: Path, store: StoreLocation, *args: str) -> Path:
+    out = tmp / f"{'-'.join(a.strip('-').replace('/', '_').replace(':', '_') for a in args)[:60] or 'all'}.html"
+    run_cli("render", *args, "--store", str(store.root), "-o", str(out), check=True)
+    return out
+
+
+def assert_offline_and_clean(page: Page) -> None:
+    assert page.errors == []
+    assert page.requests and all(url.startswith("file://") for url in page.requests), page.requests

@@ -9,13 +9,10 @@ directory (``<basetemp>/render-shots*/``; the path is printed with ``-s``).
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 import pytest
@@ -24,7 +21,7 @@ from kjgraph.build import build
 from kjgraph.query import KnowledgeGraph
 from kjgraph.render import RenderOptions, render_html, resolve_entity, whole_view
 from kjgraph.store import StoreLocation
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, assert_offline_and_clean, render, run_cli
 
 XSS_EN = "<img src=x onerror=window.__pwned=1>"
 XSS_KO = "</script><script>window.__pwned=2</script><!--"
@@ -101,67 +98,6 @@ def expected_visible(exp: Expected, lo: int, hi: int) -> set[str]:
     return shown
 
 
-# ---------------------------------------------------------------- browser
-
-@pytest.fixture(scope="session")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where screenshots go: $KJGRAPH_SCREENSHOTS if set (kept), else pytest's temporary directory."""
-    if os.environ.get("KJGRAPH_SCREENSHOTS"):
-        path = Path(os.environ["KJGRAPH_SCREENSHOTS"])
-        path.mkdir(parents=True, exist_ok=True)
-    else:
-        path = tmp_path_factory.mktemp("render-shots")
-    print(f"\nscreenshots of the rendered views: {path}")
-    return path
-
-
-@dataclass
-class Page:
-    page: Any
-    errors: list[str]
-    requests: list[str]
-
-    def js(self, expression: str, arg: Any = None) -> Any:
-        return self.page.evaluate(expression, arg)
-
-    def counts(self) -> tuple[int, int]:
-        return tuple(self.js("[kjgraph.nodesView.length, kjgraph.edgesView.length]"))
-
-
-@pytest.fixture
-def open_page(browser: Any, shots: Path) -> Iterator[Any]:
-    pages: list[Any] = []
-
-    def opener(html: Path, shot: str | None = None) -> Page:
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        pages.append(page)
-        result = Page(page, [], [])
-        page.on("console", lambda m: result.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: result.errors.append(str(e)))
-        page.on("request", lambda r: result.requests.append(r.url))
-        page.goto(html.resolve().as_uri())
-        # A selector, not wait_for_function: the page's CSP forbids the eval the latter needs.
-        page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
-        if shot:
-            page.screenshot(path=str(shots / f"{shot}.png"))
-        return result
-
-    yield opener
-    for page in pages:
-        page.close()
-
-
-def render(tmp: Path, store: StoreLocation, *args: str) -> Path:
-    out = tmp / f"{'-'.join(a.strip('-').replace('/', '_').replace(':', '_') for a in args)[:60] or 'all'}.html"
-    run_cli("render", *args, "--store", str(store.root), "-o", str(out), check=True)
-    return out
-
-
-def assert_offline_and_clean(page: Page) -> None:
-    assert page.errors == []
-    assert page.requests and all(url.startswith("file://") for url in page.requests), page.requests
-
-
 # ---------------------------------------------------------------- the shipped data, view by view
 
 @pytest.fixture(scope="session")
@@ -224,6 +160,30 @@ def test_clicking_a_node_shows_details_and_links_to_its_resource_page(whole_page
         assert tip.startswith(ko[0]["l"].value)
 
 
+def expected_shown(exp: Expected, focus: str, hops: int, hubs: set[str], expanded: set[str] = frozenset(),
+                   sources: bool = False) -> set[str]:
+    """The rule of an entity view, written out again: a walk from the focus, at most ``hops`` relations,
+    that stops at hubs not expanded and never goes through sources; the sources cited are leaves."""
+    source_nodes = {s for s, c in exp.classes.items() if "Source" in c}
+    g = exp.graph(without=source_nodes)
+    depth = {focus: 0}
+    frontier = [focus]
+    while frontier:
+        following = []
+        for u in frontier:
+            if (u != focus and u in hubs and u not in expanded) or depth[u] >= hops:
+                continue
+            for v in g[u]:
+                if v not in depth:
+                    depth[v] = depth[u] + 1
+                    following.append(v)
+        frontier = following
+    shown = set(depth)
+    if sources:
+        shown |= {o for s, p, o in exp.edges if s in shown and o in source_nodes}
+    return shown
+
+
 def test_neighbourhood_of_an_entity_named_in_any_language(built_store: StoreLocation, tmp_path: Path, open_page,
                                                           kg: KnowledgeGraph, expected: Expected) -> None:
     row = kg.rows("""SELECT ?p ?en ?ko WHERE { ?t kjo:holder ?p . ?p rdfs:label ?en , ?ko
@@ -236,6 +196,20 @@ def test_neighbourhood_of_an_entity_named_in_any_language(built_store: StoreLoca
         page = open_page(render(tmp_path, built_store, "entity", row["ko"].value, "--hops", str(hops)),
                          f"entity-{hops}-hops")
         assert_offline_and_clean(page)
+        # the page holds the whole neighbourhood ...
+        assert set(page.js("kjgraph.nodes.getIds()")) == near
+        # ... and shows what the rule shows: hubs collapsed, sources hidden, at most a screenful
+        hubs = set(page.js("kjgraph.data.nodes.filter(n => n.hub).map(n => n.id)"))
+        shown = expected_shown(expected, person, hops, hubs)
+        assert set(page.js("kjgraph.nodesView.getIds()")) == shown
+        assert len(shown) <= 60
+        # every hub expanded and the sources switched on: everything
+        page.js("kjgraph.setGroup('source', true)")
+        while collapsed := page.js("kjgraph.data.nodes.filter(n => kjgraph.isCollapsed(n.id)).map(n => n.id)"):
+            for hub in collapsed:  # as a reader does: click each collapsed hub
+                page.js("(h) => kjgraph.toggleHub(h)", hub)
+        assert set(page.js("kjgraph.nodesView.getIds()")) == expected_shown(expected, person, hops, hubs, hubs,
+                                                                            sources=True)
         assert page.counts() == expected.sub(near)
         assert row["en"].value in page.page.inner_text("#kj-title")
     # the same entity by its English label (any case), its IRI and kind:slug
@@ -354,10 +328,12 @@ def test_markup_in_labels_is_shown_as_text(crafted_store: StoreLocation, tmp_pat
         assert page.page.inner_text("#kj-details h2") == XSS_EN
         assert page.js("(id) => kjgraph.nodes.get(id).label", person) == XSS_EN
         assert page.js("(id) => kjgraph.nodes.get(id).title.querySelector('strong').textContent", person) == XSS_EN
-        page.js("kjgraph.setLanguage('ko')")
-        assert page.js("(id) => kjgraph.nodes.get(id).title.querySelector('strong').textContent", person) == XSS_KO
         if args[0] == "entity":
             assert XSS_EN in page.page.inner_text("#kj-title") and XSS_EN in page.page.title()
+        page.js("kjgraph.setLanguage('ko')")
+        assert page.js("(id) => kjgraph.nodes.get(id).title.querySelector('strong').textContent", person) == XSS_KO
+        if args[0] == "entity":  # the title is translated, with the Korean name, still as text
+            assert XSS_KO in page.page.inner_text("#kj-title") and XSS_KO in page.page.title()
         assert page.js("window.__pwned") is None
 
 

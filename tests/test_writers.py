@@ -28,6 +28,7 @@ from rdflib.query import Result
 from kjgraph.analytics import write_graph
 from kjgraph.export import FORMATS as EXPORT_FORMATS
 from kjgraph.export import export_store
+from kjgraph.i18n import ngettext
 from kjgraph.query import KnowledgeGraph, Table, render_table, write_result
 from kjgraph.render import Node, RenderOptions, ViewGraph, neighbourhood_view, page_data, render_html
 from kjgraph.text import UnwritableText, display_text, parse_display, xml_char
@@ -261,7 +262,8 @@ def test_rendering_html_and_json_round_trip(values: list[str]) -> None:
     parsed = json.loads(blob.text)
     assert [n["labels"]["ko"] for n in parsed["nodes"]] == [values[0]]
     assert [n["names"]["ko"] for n in parsed["nodes"]] == [values[0]]
-    assert document.find(".//title").text == f"kjgraph: {display_text(values[0])} and its neighbourhood (1 hop)"
+    title = ngettext("{name} and its neighbourhood ({hops} hop)", "{name} and its neighbourhood ({hops} hops)", 1, "ko")
+    assert document.find(".//title").text == "kjgraph: " + title.format(name=display_text(values[0]), hops=1)
 
 
 # ------------------------------------------------------------------ plots
