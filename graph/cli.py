@@ -69,11 +69,13 @@ def validate(data: Path | None) -> None:
     """Check the curated data and the SHACL shapes; exit non-zero on any violation."""
     from kjgraph.loader import load_catalog
     from kjgraph.quads import build_dataset
-    from kjgraph.validate import validate_dataset
+    from kjgraph.validate import validate_dataset, warnings_text
 
     catalog = load_catalog(data)
-    report = validate_dataset(build_dataset(catalog))
+    dataset = build_dataset(catalog)
+    report = validate_dataset(dataset)
     click.echo(report.text())
+    click.echo(warnings_text(catalog, dataset))
     if not report.conforms:
         sys.exit(1)
     click.echo(f"{catalog.count()} records checked.")

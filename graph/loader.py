@@ -11,6 +11,7 @@ returned unless the whole data set is sound.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,8 +67,12 @@ class Catalog:
     bodies: dict[str, r.Body] = field(default_factory=dict)
     topics: dict[str, r.Topic] = field(default_factory=dict)
     series: dict[str, r.Series] = field(default_factory=dict)
+    coverage: dict[str, r.Coverage] = field(default_factory=dict)
     where: dict[tuple[str, str], Located] = field(default_factory=dict)
     root: Path = field(default_factory=Path)
+    #: Problems that do not stop a build (filled by :func:`check_references`): the
+    #: completeness checks while :data:`COMPLETENESS_IS_ERROR` is False.
+    warnings: list[DataProblem] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> dict[str, Any]:
         return getattr(self, kind)
@@ -202,37 +207,92 @@ def _explain(error: dict[str, Any], record_id: Any) -> str:
 
 # ---------------------------------------------------------------- cross-record checks
 
+#: The switch that turns the completeness checks of the coverage ledger into errors. While
+#: False they are warnings (``Catalog.warnings``, printed by ``kjgraph validate``): every
+#: overlapping pair of administrations has a ledger record; every leaders' meeting or call
+#: record is in a ledger entry; a leader-level visit has a meeting as a sub-event. Set it to
+#: True when the data is complete (issue 13).
+COMPLETENESS_IS_ERROR = False
+
+#: The first day whose pairs of administrations the ledger must cover.
+LEDGER_SINCE = dt.date(1965, 1, 1)
+
 _SINGULAR = {"people": "person", "bodies": "body", "series": "series", "places": "place",
              "events": "event", "agreements": "agreement", "sources": "source", "topics": "topic",
-             "tenures": "tenure", "offices": "office"}
+             "tenures": "tenure", "offices": "office", "coverage": "coverage record"}
 _PLACE = ("places",)
-_COUNTRY = ("places",)
+
+
+def leader_tenures(catalog: Catalog, event: r.Event) -> dict[str, r.Tenure]:
+    """The leaders' tenures among an event's participants, by country (``kr``, ``jp``).
+
+    A participant's tenure is the one given as ``capacity``, else the one covering the
+    event's first day; it counts when its office is a leader's office (offices.yaml
+    ``leader: true``), acting terms included.
+    """
+    found: dict[str, r.Tenure] = {}
+    for part in event.participants:
+        tenure = (catalog.tenures.get(part.capacity) if part.capacity
+                  else tenure_covering(catalog, part.person, event.first_day))
+        office = catalog.offices.get(tenure.office) if tenure else None
+        if tenure is not None and office is not None and office.leader:
+            found.setdefault(office.country, tenure)
+    return found
+
+
+def is_leader_level(catalog: Catalog, event: r.Event) -> bool:
+    """True when a President of the ROK and a Prime Minister of Japan both take part."""
+    leaders = leader_tenures(catalog, event)
+    return "kr" in leaders and "jp" in leaders
 
 
 def check_references(catalog: Catalog) -> list[DataProblem]:
-    """Check every reference between records and the order of related dates."""
+    """Check every reference between records, the order of related dates and the ledger.
+
+    Returns the errors. Problems that do not stop a build (the completeness of the coverage
+    ledger while :data:`COMPLETENESS_IS_ERROR` is False, and data matters for the curators)
+    are stored in ``catalog.warnings``.
+    """
     problems: list[DataProblem] = []
+    warnings: list[DataProblem] = []
+    completeness = problems if COMPLETENESS_IS_ERROR else warnings
 
     def where(kind: str, rid: str) -> Located:
         return catalog.where[(kind, rid)]
 
-    def ref(kind: str, rid: str, path: tuple[str | int, ...], target: str | None,
-            expected: tuple[str, ...]) -> None:
-        if target is None:
-            return
-        if any(target in catalog.of_kind(k) for k in expected):
-            return
+    def report(kind: str, rid: str, path: tuple[str | int, ...], message: str,
+               to: list[DataProblem] | None = None) -> None:
         loc = where(kind, rid)
+        field_name = ".".join(map(str, path)) or "(record)"
+        (problems if to is None else to).append(
+            DataProblem(loc.file, loc.line(*path), field_name, f"{message} (record {rid!r})"))
+
+    def ref(kind: str, rid: str, path: tuple[str | int, ...], target: str | None,
+            expected: tuple[str, ...]) -> bool:
+        if target is None:
+            return False
+        if any(target in catalog.of_kind(k) for k in expected):
+            return True
         kinds = " or ".join(_SINGULAR.get(k, k) for k in expected)
+        loc = where(kind, rid)
         problems.append(DataProblem(loc.file, loc.line(*path), ".".join(map(str, path)),
                                     f"unknown {kinds} {target!r} (record {rid!r}); "
                                     f"add it to {'/'.join(expected)} data or fix the id"))
+        return False
+
+    def country(kind: str, rid: str, path: tuple[str | int, ...], target: str | None,
+                what: str, *, bodies: bool = False) -> None:
+        """A reference that must name a country (or, with ``bodies``, a body)."""
+        if not ref(kind, rid, path, target, ("places", "bodies") if bodies else _PLACE):
+            return
+        place = catalog.places.get(target or "")
+        if place is not None and place.kind != "Country":
+            report(kind, rid, path, f"{what} must be a country, found the {place.kind.lower()} "
+                                    f"{target!r}; give the id of a place of kind Country")
 
     def order(kind: str, rid: str, path: str, first: Any, second: Any, what: str) -> None:
         if first is not None and second is not None and second.latest < first.earliest:
-            loc = where(kind, rid)
-            problems.append(DataProblem(loc.file, loc.line(path), path,
-                                        f"{what}: {second} is before {first} (record {rid!r})"))
+            report(kind, rid, (*path.split("."),), f"{what}: {second} is before {first}")
 
     for kind in r.KINDS:
         for rid, record in catalog.of_kind(kind).items():
@@ -241,62 +301,23 @@ def check_references(catalog: Catalog) -> list[DataProblem]:
     for rid, place in catalog.places.items():
         ref("places", rid, ("in",), place.in_, _PLACE)
         if place.kind in ("City", "Site") and (place.lat is None or place.long is None):
-            loc = where("places", rid)
-            problems.append(DataProblem(loc.file, loc.line(), "lat",
-                                        f"a {place.kind.lower()} needs WGS84 'lat' and 'long' "
-                                        f"(record {rid!r})"))
+            report("places", rid, ("lat",), f"a {place.kind.lower()} needs WGS84 'lat' and 'long'")
     for rid, person in catalog.people.items():
-        ref("people", rid, ("country",), person.country, _COUNTRY)
+        country("people", rid, ("country",), person.country, "a nationality ('country')")
         order("people", rid, "died", person.born, person.died, "death before birth")
     for rid, office in catalog.offices.items():
-        ref("offices", rid, ("country",), office.country, _COUNTRY)
+        country("offices", rid, ("country",), office.country, "an office's country")
     for rid, tenure in catalog.tenures.items():
         ref("tenures", rid, ("person",), tenure.person, ("people",))
         ref("tenures", rid, ("office",), tenure.office, ("offices",))
         order("tenures", rid, "end", tenure.start, tenure.end, "term ends before it starts")
     for rid, event in catalog.events.items():
-        ref("events", rid, ("place",), event.place, _PLACE)
-        ref("events", rid, ("part_of",), event.part_of, ("events",))
-        ref("events", rid, ("series",), event.series, ("series",))
-        ref("events", rid, ("reciprocates",), event.reciprocates, ("events",))
-        ref("events", rid, ("first_visit_during",), event.first_visit_during, ("tenures",))
-        for i, topic in enumerate(event.topics):
-            ref("events", rid, ("topics", i), topic, ("topics",))
-        for i, target in enumerate(event.refers_to):
-            ref("events", rid, ("refers_to", i), target, ("events", "agreements", "bodies"))
-        order("events", rid, "end", event.start, event.end, "event ends before it starts")
-        for i, part in enumerate(event.participants):
-            path = ("participants", i)
-            ref("events", rid, (*path, "person"), part.person, ("people",))
-            ref("events", rid, (*path, "country"), part.country, _COUNTRY)
-            ref("events", rid, (*path, "capacity"), part.capacity, ("tenures",))
-            ref("events", rid, (*path, "office"), part.office, ("offices",))
-            tenure = catalog.tenures.get(part.capacity or "")
-            if tenure is not None:
-                loc = where("events", rid)
-                if tenure.person != part.person:
-                    problems.append(DataProblem(loc.file, loc.line(*path, "capacity"),
-                                                f"participants.{i}.capacity",
-                                                f"tenure {tenure.id!r} belongs to {tenure.person!r}, "
-                                                f"not {part.person!r} (record {rid!r})"))
-                elif not _within(event.first_day, tenure):
-                    problems.append(DataProblem(loc.file, loc.line(*path, "capacity"),
-                                                f"participants.{i}.capacity",
-                                                f"event date {event.first_day} is outside tenure "
-                                                f"{tenure.id!r} ({tenure.start}–{tenure.end or 'today'})"
-                                                f" (record {rid!r})"))
-        for i, claim in enumerate(event.claims):
-            ref("events", rid, ("claims", i, "place"), claim.place, _PLACE)
-            for j, source in enumerate(claim.sources):
-                ref("events", rid, ("claims", i, "sources", j), source, ("sources",))
-            for j, part in enumerate(claim.participants):
-                ref("events", rid, ("claims", i, "participants", j, "person"), part.person,
-                    ("people",))
+        _check_event(catalog, rid, event, ref, country, order, report, warnings)
     for rid, agreement in catalog.agreements.items():
         for i, party in enumerate(agreement.parties):
-            ref("agreements", rid, ("parties", i), party, _COUNTRY)
-        for i, person in enumerate(agreement.signatories):
-            ref("agreements", rid, ("signatories", i), person, ("people",))
+            country("agreements", rid, ("parties", i), party, "a party to an agreement")
+        for i, signer in enumerate(agreement.signatories):
+            ref("agreements", rid, ("signatories", i), signer, ("people",))
         ref("agreements", rid, ("signed_at",), agreement.signed_at, _PLACE)
         ref("agreements", rid, ("agreed_at",), agreement.agreed_at, ("events",))
         for i, topic in enumerate(agreement.topics):
@@ -306,21 +327,22 @@ def check_references(catalog: Catalog) -> list[DataProblem]:
         order("agreements", rid, "terminated", agreement.signed, agreement.terminated,
               "termination before signing")
     for rid, body in catalog.bodies.items():
-        ref("bodies", rid, ("country",), body.country, _COUNTRY)
-        ref("bodies", rid, ("led_by",), body.led_by, ("places", "bodies"))
+        country("bodies", rid, ("country",), body.country, "a government body's country")
+        country("bodies", rid, ("led_by",), body.led_by, "a body's leader", bodies=True)
         for i, founder in enumerate(body.established_by):
-            ref("bodies", rid, ("established_by", i), founder, ("places", "bodies"))
+            country("bodies", rid, ("established_by", i), founder, "a body's founder", bodies=True)
         for i, member in enumerate(body.members):
-            ref("bodies", rid, ("members", i, "member"), member.member, ("places", "bodies"))
+            country("bodies", rid, ("members", i, "member"), member.member, "a body's member",
+                    bodies=True)
         for i, topic in enumerate(body.topics):
             ref("bodies", rid, ("topics", i), topic, ("topics",))
         for i, claim in enumerate(body.claims):
             for j, source in enumerate(claim.sources):
                 ref("bodies", rid, ("claims", i, "sources", j), source, ("sources",))
-            for j, topic in enumerate(claim.topics):
-                ref("bodies", rid, ("claims", i, "topics", j), topic, ("topics",))
-    for rid, topic in catalog.topics.items():
-        for i, broader in enumerate(topic.broader):
+            for j, subject in enumerate(claim.topics):
+                ref("bodies", rid, ("claims", i, "topics", j), subject, ("topics",))
+    for rid, concept in catalog.topics.items():
+        for i, broader in enumerate(concept.broader):
             ref("topics", rid, ("broader", i), broader, ("topics",))
     for rid, series in catalog.series.items():
         for i, phase in enumerate(series.phases):
@@ -328,7 +350,227 @@ def check_references(catalog: Catalog) -> list[DataProblem]:
                   "phase ends before it starts")
             for j, source in enumerate(phase.sources):
                 ref("series", rid, ("phases", i, "sources", j), source, ("sources",))
+    if not problems:  # the ledger checks read events and tenures whose references resolve
+        _check_ledger(catalog, ref, report, completeness)
+        _check_visits(catalog, report, completeness)
+    catalog.warnings = sorted(warnings)
     return problems
+
+
+def _check_event(catalog: Catalog, rid: str, event: r.Event, ref: Any, country: Any, order: Any,
+                 report: Any, warnings: list[DataProblem]) -> None:
+    ref("events", rid, ("place",), event.place, _PLACE)
+    ref("events", rid, ("series",), event.series, ("series",))
+    ref("events", rid, ("reciprocates",), event.reciprocates, ("events",))
+    ref("events", rid, ("first_visit_during",), event.first_visit_during, ("tenures",))
+    for i, topic in enumerate(event.topics):
+        ref("events", rid, ("topics", i), topic, ("topics",))
+    for i, target in enumerate(event.refers_to):
+        ref("events", rid, ("refers_to", i), target, ("events", "agreements", "bodies"))
+    for i, member in enumerate(event.countries):
+        country("events", rid, ("countries", i), member, "a country of a gathering")
+    order("events", rid, "end", event.start, event.end, "event ends before it starts")
+    if ref("events", rid, ("venue",), event.venue, _PLACE):
+        venue = catalog.places[event.venue or ""]
+        if venue.kind != "Site":
+            report("events", rid, ("venue",), f"a venue is a place of kind Site, found the "
+                                              f"{venue.kind.lower()} {venue.id!r}; use 'place' for it")
+        elif event.place is None:
+            report("events", rid, ("venue",), "an event with a 'venue' needs its 'place' (the city "
+                                              "the venue is in)")
+        elif event.place not in _containers(catalog, venue.id):
+            report("events", rid, ("venue",), f"the venue {venue.id!r} is not in the event's place "
+                                              f"{event.place!r}; give the site 'in: {event.place}' "
+                                              f"or correct the place")
+    if ref("events", rid, ("part_of",), event.part_of, ("events",)):
+        _check_container(catalog, rid, event, report)
+    for i, part in enumerate(event.participants):
+        path = ("participants", i)
+        ref("events", rid, (*path, "person"), part.person, ("people",))
+        country("events", rid, (*path, "country"), part.country, "the country a participant "
+                                                                   "represents")
+        ref("events", rid, (*path, "capacity"), part.capacity, ("tenures",))
+        ref("events", rid, (*path, "office"), part.office, ("offices",))
+        tenure = catalog.tenures.get(part.capacity or "")
+        if tenure is not None:
+            if tenure.person != part.person:
+                report("events", rid, (*path, "capacity"),
+                       f"tenure {tenure.id!r} belongs to {tenure.person!r}, not {part.person!r}")
+            elif not _within(event.first_day, tenure):
+                report("events", rid, (*path, "capacity"),
+                       f"event date {event.first_day} is outside tenure {tenure.id!r} "
+                       f"({tenure.start}–{tenure.end or 'today'})")
+    for i, claim in enumerate(event.claims):
+        ref("events", rid, ("claims", i, "place"), claim.place, _PLACE)
+        for j, source in enumerate(claim.sources):
+            ref("events", rid, ("claims", i, "sources", j), source, ("sources",))
+        for j, part in enumerate(claim.participants):
+            ref("events", rid, ("claims", i, "participants", j, "person"), part.person, ("people",))
+    if event.kind in r.MEETING_KINDS:
+        for i, part in enumerate(event.participants):
+            person = catalog.people.get(part.person)
+            nation = part.country or (person.country if person else None)
+            if nation and nation not in ("kr", "jp"):
+                report("events", rid, ("participants", i, "person"),
+                       f"a {event.kind} is a bilateral meeting of Korea and Japan, but "
+                       f"{part.person!r} takes part for {nation!r}; a meeting of three or more "
+                       f"countries is a Gathering (with 'countries'), and a bilateral held at it "
+                       f"its own record 'part_of' it", to=warnings)
+
+
+def _containers(catalog: Catalog, place_id: str) -> list[str]:
+    """The places that contain ``place_id``, nearest first (``in:`` followed upwards)."""
+    chain: list[str] = []
+    current = catalog.places.get(place_id)
+    while current is not None and current.in_ and current.in_ not in chain:
+        chain.append(current.in_)
+        current = catalog.places.get(current.in_)
+    return chain
+
+
+def _check_container(catalog: Catalog, rid: str, event: r.Event, report: Any) -> None:
+    """``part_of``: no cycles, no meeting inside a meeting, dates inside the container's."""
+    container = catalog.events[event.part_of or ""]
+    seen = {rid}
+    step: r.Event | None = container
+    while step is not None:
+        if step.id in seen:
+            report("events", rid, ("part_of",), f"'part_of' makes a cycle through {step.id!r}; "
+                                                f"an event cannot contain itself")
+            return
+        seen.add(step.id)
+        step = catalog.events.get(step.part_of) if step.part_of else None
+    countable = (*r.MEETING_KINDS, "LeaderCall")
+    if event.kind in countable and container.kind in countable:
+        report("events", rid, ("part_of",),
+               f"a {event.kind} cannot be part of the {container.kind} {container.id!r}: both "
+               f"would count as leaders' contacts; a meeting is part of a visit or a Gathering")
+    if event.kind in r.VISIT_KINDS and container.kind in countable:
+        report("events", rid, ("part_of",),
+               f"a visit contains its meetings, not the other way round: make "
+               f"{container.id!r} 'part_of: {rid}'")
+    if (event.first_day.latest < container.first_day.earliest
+            or event.last_day.earliest > container.last_day.latest):
+        span = (f"{container.first_day}" if container.first_day == container.last_day
+                else f"{container.first_day}–{container.last_day}")
+        report("events", rid, ("part_of",),
+               f"the event ({event.first_day}) lies outside the dates of {container.id!r} "
+               f"({span}) it is part of")
+
+
+def _overlap(a: r.Tenure, b: r.Tenure) -> tuple[dt.date, dt.date] | None:
+    """The days two tenures share, if any (a running term runs until today)."""
+    today = dt.date.today()
+    start = max(a.start.earliest, b.start.earliest)
+    end = min(a.end.latest if a.end else today, b.end.latest if b.end else today)
+    return (start, end) if start <= end else None
+
+
+def _check_ledger(catalog: Catalog, ref: Any, report: Any,
+                  completeness: list[DataProblem]) -> None:
+    """The coverage ledger: every entry resolves; every record and pair is accounted for."""
+    leader_country = {o.id: o.country for o in catalog.offices.values() if o.leader}
+    pairs: dict[tuple[str, str], str] = {}
+    entered: dict[str, tuple[str, int]] = {}
+    for rid, ledger in catalog.coverage.items():
+        sides = {}
+        for side, code in (("korea", "kr"), ("japan", "jp")):
+            target = getattr(ledger, side)
+            if not ref("coverage", rid, (side,), target, ("tenures",)):
+                continue
+            tenure = catalog.tenures[target]
+            if leader_country.get(tenure.office) != code:
+                report("coverage", rid, (side,), f"{side!r} is a tenure of the leader of "
+                                                 f"{'the Republic of Korea' if code == 'kr' else 'Japan'}"
+                                                 f", found {target!r} (office {tenure.office!r})")
+                continue
+            sides[side] = tenure
+        if len(sides) == 2:
+            korea, japan = sides["korea"], sides["japan"]
+            if _overlap(korea, japan) is None:
+                report("coverage", rid, ("japan",), f"the tenures {korea.id!r} and {japan.id!r} "
+                                                    f"do not overlap in time")
+            key = (korea.id, japan.id)
+            if key in pairs:
+                first = catalog.where[("coverage", pairs[key])]
+                report("coverage", rid, ("korea",), f"the pair of administrations is already "
+                                                    f"covered by {pairs[key]!r} at "
+                                                    f"{first.file}:{first.line('id')}")
+            pairs.setdefault(key, rid)
+        for i, source in enumerate(ledger.chronologies):
+            ref("coverage", rid, ("chronologies", i), source, ("sources",))
+        previous = None
+        for i, entry in enumerate(ledger.entries):
+            path: tuple[str | int, ...] = ("entries", i)
+            if previous is not None and entry.date.earliest < previous.earliest:
+                report("coverage", rid, (*path, "date"), f"entries go in date order: {entry.date} "
+                                                         f"follows {previous}")
+            previous = entry.date
+            for j, source in enumerate(entry.sources):
+                ref("coverage", rid, (*path, "sources", j), source, ("sources",))
+            if entry.record is None or not ref("coverage", rid, (*path, "record"), entry.record,
+                                               ("events",)):
+                continue
+            event = catalog.events[entry.record]
+            if event.kind != entry.kind:
+                report("coverage", rid, (*path, "kind"), f"the entry says {entry.kind}, but "
+                                                         f"{event.id!r} is a {event.kind}")
+            if not (event.first_day.earliest <= entry.date.earliest
+                    and entry.date.latest <= event.last_day.latest):
+                report("coverage", rid, (*path, "date"), f"the entry's date {entry.date} is not "
+                                                         f"the date of {event.id!r} "
+                                                         f"({event.first_day})")
+            if len(sides) == 2:
+                persons = {p.person for p in event.participants}
+                for side, tenure in sides.items():
+                    if tenure.person not in persons:
+                        report("coverage", rid, (*path, "record"),
+                               f"{event.id!r} does not have {tenure.person!r} (the {side} side "
+                               f"of this pair) among its participants")
+                    elif not _within(event.first_day, tenure):
+                        report("coverage", rid, (*path, "record"),
+                               f"{event.id!r} ({event.first_day}) lies outside the tenure "
+                               f"{tenure.id!r}; it belongs to another pair's ledger record")
+            if entry.record in entered:
+                other, j = entered[entry.record]
+                report("coverage", rid, (*path, "record"),
+                       f"{entry.record!r} is already in the ledger ({other!r}, entry {j}); "
+                       f"each record appears in exactly one entry")
+            entered.setdefault(entry.record, (rid, i))
+    # Completeness: every leaders' meeting and call is in the ledger ...
+    for rid, event in catalog.events.items():
+        if event.kind in r.LEDGER_KINDS and rid not in entered and is_leader_level(catalog, event):
+            report("events", rid, ("kind",),
+                   f"the leaders' {event.kind} is in no coverage ledger entry; add "
+                   f"'{{date: \"{event.first_day}\", kind: {event.kind}, record: {rid}}}' to the "
+                   f"ledger record of its pair of administrations (graph/data/coverage/)",
+                   to=completeness)
+    # ... and every pair of administrations that overlapped since 1965 has a ledger record.
+    korean = [t for t in catalog.tenures.values() if leader_country.get(t.office) == "kr"]
+    japanese = [t for t in catalog.tenures.values() if leader_country.get(t.office) == "jp"]
+    for kr in sorted(korean, key=lambda t: t.start.earliest):
+        for jp in sorted(japanese, key=lambda t: t.start.earliest):
+            shared = _overlap(kr, jp)
+            if shared is None or shared[1] < LEDGER_SINCE or (kr.id, jp.id) in pairs:
+                continue
+            report("tenures", kr.id, ("id",),
+                   f"no coverage ledger record for the pair {kr.id!r} × {jp.id!r} (in office "
+                   f"together {shared[0]}–{shared[1]}); add one to graph/data/coverage/ with the "
+                   f"chronologies consulted, 'entries: []' if they met neither in person nor by "
+                   f"call", to=completeness)
+
+
+def _check_visits(catalog: Catalog, report: Any, completeness: list[DataProblem]) -> None:
+    """A leader-level visit has each of its leaders' meetings as a sub-event."""
+    contains = {e.part_of for e in catalog.events.values()
+                if e.part_of and e.kind in r.MEETING_KINDS}
+    for rid, event in catalog.events.items():
+        if event.kind in r.VISIT_KINDS and rid not in contains and is_leader_level(catalog, event):
+            report("events", rid, ("kind",),
+                   f"the {event.kind} has no meeting record: a visit is a container, never counted "
+                   f"itself; give each leaders' meeting held during it its own record (Summit, "
+                   f"BriefTalk …) with 'part_of: {rid}' and the day it was held",
+                   to=completeness)
 
 
 def _within(day: Any, tenure: r.Tenure) -> bool:

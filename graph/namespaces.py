@@ -35,9 +35,12 @@ class KJO(DefinedNamespace):
     Anniversary: URIRef
     Arrangement: URIRef
     BodyMembership: URIRef
+    BriefTalk: URIRef
     City: URIRef
     Commitment: URIRef
     Country: URIRef
+    CoverageEntry: URIRef
+    CoverageRecord: URIRef
     DiplomaticMeeting: URIRef
     Disaster: URIRef
     Event: URIRef
@@ -47,7 +50,10 @@ class KJO(DefinedNamespace):
     Incident: URIRef
     JointBody: URIRef
     JointDeclaration: URIRef
+    LeaderCall: URIRef
     LeaderOffice: URIRef
+    LeadersMeeting: URIRef
+    Medium: URIRef
     MinisterialMeeting: URIRef
     Office: URIRef
     OfficialVisit: URIRef
@@ -58,6 +64,7 @@ class KJO(DefinedNamespace):
     PressConference: URIRef
     Proposal: URIRef
     Publisher: URIRef
+    PublisherType: URIRef
     Region: URIRef
     Role: URIRef
     Ruling: URIRef
@@ -79,10 +86,15 @@ class KJO(DefinedNamespace):
     active: URIRef
     agreed: URIRef
     agreedAt: URIRef
+    broadcaster: URIRef
+    chronology: URIRef
+    durationMinutes: URIRef
     earliestDate: URIRef
     emphasised: URIRef
     ended: URIRef
     enteredIntoForce: URIRef
+    entry: URIRef
+    entryKind: URIRef
     establishedBy: URIRef
     establishedOn: URIRef
     firstVisitDuring: URIRef
@@ -93,23 +105,37 @@ class KJO(DefinedNamespace):
     inForce: URIRef
     inOffice: URIRef
     inSeries: URIRef
+    japaneseTenure: URIRef
+    koreanTenure: URIRef
     latestDate: URIRef
     ledBy: URIRef
+    leftOutReason: URIRef
+    media: URIRef
+    medium: URIRef
+    newsAgency: URIRef
+    newspaper: URIRef
     ofCountry: URIRef
     office: URIRef
     officeOf: URIRef
+    officialPublisher: URIRef
     onBehalfOf: URIRef
+    otherPublisher: URIRef
     partOf: URIRef
     participant: URIRef
     participantRole: URIRef
+    participatingCountry: URIRef
     participation: URIRef
     party: URIRef
     phase: URIRef
     place: URIRef
     planned: URIRef
     proposed: URIRef
+    publisherType: URIRef
+    publisherTypes: URIRef
     reaffirmed: URIRef
     reciprocates: URIRef
+    recordedAs: URIRef
+    referenceWork: URIRef
     refersTo: URIRef
     resultedIn: URIRef
     role: URIRef
@@ -122,8 +148,11 @@ class KJO(DefinedNamespace):
     status: URIRef
     statuses: URIRef
     suspended: URIRef
+    telephone: URIRef
     terminated: URIRef
     terminatedOn: URIRef
+    venue: URIRef
+    video: URIRef
 
 class _Instances:
     """Instance IRIs: ``https://w3id.org/kjgraph/id/<kind>/<slug>``."""
@@ -148,3 +177,4 @@ def source_graph(source_id: str) -> URIRef:
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 VOCABULARY_GRAPH = URIRef(BASE + "graph/vocabulary")
 SOURCES_GRAPH = URIRef(BASE + "graph/sources")
+COVERAGE_GRAPH = URIRef(BASE + "graph/coverage")

@@ -30,10 +30,12 @@ from kjgraph.dates import PartialDate
 from kjgraph.loader import Catalog, tenure_covering
 from kjgraph.namespaces import (
     BASE,
+    COVERAGE_GRAPH,
     GEO,
     ID,
     KJO,
     ONTOLOGY_GRAPH,
+    SEM,
     SOURCES_GRAPH,
     VOCABULARY_GRAPH,
     WIKIDATA,
@@ -49,6 +51,10 @@ _SOURCE_TYPES = {
     "TreatyText": SDO.Legislation,
     "WebPage": SDO.WebPage,
 }
+_PUBLISHER_TYPES = {"official": KJO.officialPublisher, "news-agency": KJO.newsAgency,
+                    "newspaper": KJO.newspaper, "broadcaster": KJO.broadcaster,
+                    "reference": KJO.referenceWork, "other": KJO.otherPublisher}
+_MEDIA = {"telephone": KJO.telephone, "video": KJO.video}
 _ROLES = {"host": KJO.host, "guest": KJO.guest, "participant": KJO.participantRole,
           "signatory": KJO.signatoryRole}
 
@@ -205,6 +211,7 @@ class _Writer:
         g.add((s, SDO.headline, Literal(source.title)))
         g.add((s, DCTERMS.title, Literal(source.title)))
         g.add((s, SDO.inLanguage, Literal(source.language)))
+        g.add((s, KJO.publisherType, _PUBLISHER_TYPES[source.publisher_type]))
         if source.url:
             g.add((s, SDO.url, URIRef(source.url)))
         if source.file:
@@ -292,8 +299,21 @@ class _Writer:
                          event.place, event.participants)
         for g in gs:
             if event.part_of:
-                g.add((s, KJO.partOf, ID.event(event.part_of)))
-                g.add((s, SDO.superEvent, ID.event(event.part_of)))
+                # One link, four statements: ours, schema.org's pair, and SEM's sub-event
+                # (docs/decisions/20261201-counting-leader-meetings.md).
+                container = ID.event(event.part_of)
+                g.add((s, KJO.partOf, container))
+                g.add((s, SDO.superEvent, container))
+                g.add((container, SDO.subEvent, s))
+                g.add((container, SEM.hasSubEvent, s))
+            if event.venue:
+                g.add((s, KJO.venue, self.iri("places", event.venue)))
+            if event.duration_minutes is not None:
+                g.add((s, KJO.durationMinutes, Literal(event.duration_minutes, datatype=XSD.integer)))
+            if event.kind == "LeaderCall":
+                g.add((s, KJO.medium, _MEDIA[event.medium or "telephone"]))
+            for member in event.countries:
+                g.add((s, KJO.participatingCountry, self.iri("places", member)))
             if event.series:
                 g.add((s, KJO.inSeries, ID.series(event.series)))
             if event.reciprocates:
@@ -462,6 +482,42 @@ class _Writer:
                     pg.add((p, SDO.description, Literal(text, lang=lang)))
 
 
+    def coverage(self, ledger: r.Coverage) -> None:
+        """The ledger of one pair of administrations, in the coverage graph."""
+        g = self.ds.graph(COVERAGE_GRAPH)
+        s = ID.coverage(ledger.id)
+        self.typed([g], s, KJO.CoverageRecord)
+        korea, japan = self.catalog.tenures[ledger.korea], self.catalog.tenures[ledger.japan]
+        kr_person, jp_person = self.catalog.people[korea.person], self.catalog.people[japan.person]
+        for lang in ("en", "ko", "ja", "de"):
+            g.add((s, RDFS.label, Literal(
+                f"{localized(kr_person, lang)} × {localized(jp_person, lang)} "
+                f"({korea.start.earliest.year}, {japan.start.earliest.year})", lang=lang)))
+        g.add((s, KJO.koreanTenure, ID.tenure(ledger.korea)))
+        g.add((s, KJO.japaneseTenure, ID.tenure(ledger.japan)))
+        for source in ledger.chronologies:
+            g.add((s, KJO.chronology, ID.source(source)))
+        if ledger.notes:
+            g.add((s, RDFS.comment, Literal(ledger.notes, lang="en")))
+        for i, entry in enumerate(ledger.entries, start=1):
+            e = ID.coverage(f"{ledger.id}--{i}")
+            self.typed([g], e, KJO.CoverageEntry)
+            g.add((s, KJO.entry, e))
+            g.add((e, RDFS.label, Literal(f"{entry.kind} {entry.date}", lang="en")))
+            g.add((e, KJO.entryKind, Literal(entry.kind)))
+            g.add((e, SDO.startDate, entry.date.literal()))
+            g.add((e, KJO.earliestDate, Literal(entry.date.earliest, datatype=XSD.date)))
+            g.add((e, KJO.latestDate, Literal(entry.date.latest, datatype=XSD.date)))
+            if entry.record:
+                g.add((e, KJO.recordedAs, ID.event(entry.record)))
+            if entry.left_out:
+                g.add((e, KJO.leftOutReason, Literal(entry.left_out)))
+            for source in entry.sources:
+                g.add((e, DCTERMS.source, ID.source(source)))
+            if entry.note:
+                g.add((e, RDFS.comment, Literal(entry.note, lang="en")))
+
+
 def build_dataset(catalog: Catalog) -> Dataset:
     """All quads of the graph: the ontology, the vocabulary, the sources and their facts."""
     ds = Dataset()
@@ -479,7 +535,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
                          ("people", writer.person), ("offices", writer.office),
                          ("tenures", writer.tenure), ("topics", writer.topic),
                          ("series", writer.series), ("events", writer.event),
-                         ("agreements", writer.agreement), ("bodies", writer.body)):
+                         ("agreements", writer.agreement), ("bodies", writer.body),
+                         ("coverage", writer.coverage)):
         for record in catalog.of_kind(kind).values():
             method(record)
     # The default graph holds the union of all named graphs, once: generic SPARQL clients

@@ -34,6 +34,8 @@ def _to_date(value: Any) -> PartialDate:
 
 Date = Annotated[PartialDate, BeforeValidator(_to_date)]
 Slug = Annotated[str, Field(pattern=_SLUG)]
+#: A ledger id joins two slugs with ``--`` (``moon-jae-in-2017--shinzo-abe-2012``).
+PairSlug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:--?[a-z0-9]+)*$")]
 
 
 def check_language_tag(tag: str) -> str:
@@ -95,11 +97,17 @@ class Sourced(Record):
     sources: Annotated[list[Slug], Field(min_length=1)]
 
 
+PublisherType = Literal["official", "news-agency", "newspaper", "broadcaster", "reference", "other"]
+"""Who stands behind a source's text (graph/data/README.md): ``other`` marks mirrors, blogs,
+aggregators and anything else a fact should not rest on alone."""
+
+
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Slug
     kind: Literal["NewsArticle", "EncyclopediaArticle", "OfficialStatement", "TreatyText", "WebPage"]
+    publisher_type: PublisherType
     title: str
     url: str | None = None
     file: str | None = None
@@ -168,10 +176,18 @@ class Participant(BaseModel):
 
 
 EventKind = Literal[
-    "Summit", "StateVisit", "OfficialVisit", "WorkingVisit", "SidelineMeeting", "Gathering",
-    "PressConference", "AgreementSigning", "Incident", "Ruling", "Disaster", "Anniversary",
-    "MinisterialMeeting",
+    "Summit", "StateVisit", "OfficialVisit", "WorkingVisit", "SidelineMeeting", "BriefTalk",
+    "LeaderCall", "Gathering", "PressConference", "AgreementSigning", "Incident", "Ruling",
+    "Disaster", "Anniversary", "MinisterialMeeting",
 ]
+
+#: Kinds of a leaders' meeting: each such event with a President of the ROK and a Prime
+#: Minister of Japan among its participants counts once (docs/decisions, counting rule).
+MEETING_KINDS = ("Summit", "SidelineMeeting", "BriefTalk")
+#: Kinds the coverage ledger accounts for: the meetings and the leaders' calls.
+LEDGER_KINDS = (*MEETING_KINDS, "LeaderCall")
+#: Containers: a visit holds its meetings as sub-events and is never counted itself.
+VISIT_KINDS = ("StateVisit", "OfficialVisit", "WorkingVisit")
 
 
 class Claim(BaseModel):
@@ -201,6 +217,10 @@ class Event(Sourced):
     topics: list[Slug] = []
     refers_to: list[Slug] = []
     claims: list[Claim] = []
+    venue: Slug | None = None  # a place of kind Site, ``in:`` the event's place
+    duration_minutes: Annotated[int, Field(gt=0, le=24 * 60)] | None = None
+    medium: Literal["telephone", "video"] | None = None  # LeaderCall only; telephone if omitted
+    countries: list[Slug] = []  # Gathering only: the countries of its format (kr, jp, cn)
 
     @model_validator(mode="after")
     def _dated(self) -> Event:
@@ -208,6 +228,12 @@ class Event(Sourced):
             raise ValueError("give either 'date' or 'start'/'end', not both")
         if not (self.date or self.start):
             raise ValueError("an event needs a 'date' (or 'start' and 'end')")
+        if self.medium is not None and self.kind != "LeaderCall":
+            raise ValueError(f"'medium' applies to a LeaderCall only, not to a {self.kind}")
+        if self.countries and self.kind != "Gathering":
+            raise ValueError(f"'countries' applies to a Gathering only, not to a {self.kind}")
+        if len(set(self.countries)) != len(self.countries):
+            raise ValueError("'countries' lists a country twice")
         return self
 
     @property
@@ -282,6 +308,44 @@ class Series(Record):
     phases: list[Phase] = []
 
 
+class CoverageEntry(BaseModel):
+    """One leaders' meeting or call a chronology lists: the record holding it, or why none does."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: Date
+    kind: Literal["Summit", "SidelineMeeting", "BriefTalk", "LeaderCall"]
+    record: Slug | None = None
+    left_out: str | None = None
+    sources: list[Slug] = []
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _accounted(self) -> CoverageEntry:
+        if (self.record is None) == (self.left_out is None):
+            raise ValueError("an entry gives either 'record' (the event id) or 'left_out' (the "
+                             "reason no record is made), exactly one of them")
+        if self.left_out is not None:
+            if not self.left_out.strip():
+                raise ValueError("'left_out' needs the reason, in words")
+            if not self.sources:
+                raise ValueError("a 'left_out' entry needs the 'sources' that list the meeting")
+        return self
+
+
+class Coverage(BaseModel):
+    """The coverage ledger of one pair of administrations (a KR and a JP leader's tenure)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: PairSlug
+    korea: Slug  # a tenure of the President of the Republic of Korea
+    japan: Slug  # a tenure of the Prime Minister of Japan
+    chronologies: Annotated[list[Slug], Field(min_length=1)]
+    entries: list[CoverageEntry] = []
+    notes: str | None = None
+
+
 #: Record kinds by the name of their file (``<kind>.yaml``) or folder (``<kind>/*.yaml``).
 KINDS: dict[str, type[BaseModel]] = {
     "sources": Source,
@@ -294,4 +358,5 @@ KINDS: dict[str, type[BaseModel]] = {
     "bodies": Body,
     "topics": Topic,
     "series": Series,
+    "coverage": Coverage,
 }

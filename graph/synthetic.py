@@ -290,6 +290,7 @@ class _Generator:
             pred = {"rdfs": LABEL, "headline": iri(SDO + "headline"), "title": iri(DCT + "title")}[p]
             self.w.add(s, pred, text, g)
         self.w.add(s, iri(SDO + "inLanguage"), lit(lang), g)
+        self.w.add(s, k("publisherType"), k("newspaper"), g)
         self.w.add(s, iri(SDO + "url"), iri(f"{SYNTH}source/{slug}"), g)
         self.w.add(s, iri(SDO + "publisher"), ident("publisher", "synth-kjgraph-generator"), g)
         self.w.add(s, iri(SDO + "datePublished"), typed(day.isoformat(), "date"), g)

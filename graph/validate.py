@@ -17,6 +17,9 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS, SH
 
+from kjgraph.errors import DataProblem
+from kjgraph.loader import Catalog
+from kjgraph.namespaces import source_graph
 from kjgraph.resources import ontology_dir
 
 
@@ -106,3 +109,75 @@ def validate_graph(data: Graph) -> ValidationReport:
                                 str(severity).rsplit("#", 1)[-1],
                                 _short(value) if value is not None else ""))
     return ValidationReport(bool(conforms), findings)
+
+
+# ---------------------------------------------------------------- sources a fact rests on
+
+def weak_source_warnings(catalog: Catalog) -> list[DataProblem]:
+    """One warning per record, claim or phase whose every source is of publisher type ``other``.
+
+    Such a fact rests only on mirrors, blogs or aggregators (graph/data/README.md); the
+    warning names the record's place in its file and the sources, so a curator can cite a
+    stronger source that states the same.
+
+    >>> from kjgraph.loader import load_catalog
+    >>> all(w.message.startswith("rests only on") for w in weak_source_warnings(load_catalog()))
+    True
+    """
+    def weak(sources: list[str]) -> bool:
+        return bool(sources) and all(
+            (s := catalog.sources.get(source)) is not None and s.publisher_type == "other"
+            for source in sources)
+
+    def warn(kind: str, rid: str, path: tuple[str | int, ...], sources: list[str]) -> None:
+        loc = catalog.where[(kind, rid)]
+        field_name = ".".join(map(str, path))
+        found.append(DataProblem(loc.file, loc.line(*path), field_name,
+                                 f"rests only on sources of publisher type 'other' "
+                                 f"({', '.join(sources)}); cite an official, news-agency, "
+                                 f"newspaper, broadcaster or reference source that states it "
+                                 f"(record {rid!r})"))
+
+    found: list[DataProblem] = []
+    for kind in ("places", "people", "tenures", "events", "agreements", "bodies"):
+        for rid, record in catalog.of_kind(kind).items():
+            if weak(record.sources):
+                warn(kind, rid, ("sources",), record.sources)
+            for i, claim in enumerate(getattr(record, "claims", [])):
+                if weak(claim.sources):
+                    warn(kind, rid, ("claims", i, "sources"), claim.sources)
+    for rid, series in catalog.series.items():
+        for i, phase in enumerate(series.phases):
+            if weak(phase.sources):
+                warn("series", rid, ("phases", i, "sources"), phase.sources)
+    return sorted(found)
+
+
+def weak_statements(dataset: Dataset, catalog: Catalog) -> int:
+    """The number of distinct statements asserted only in graphs of ``other`` sources."""
+    weak_graphs = {source_graph(s.id) for s in catalog.sources.values()
+                   if s.publisher_type == "other"}
+    strong: set[tuple[object, object, object]] = set()
+    weak: set[tuple[object, object, object]] = set()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        if g is None or not str(g).startswith(source_graph("")):
+            continue
+        (weak if g in weak_graphs else strong).add((s, p, o))
+    return len(weak - strong)
+
+
+def warnings_text(catalog: Catalog, dataset: Dataset) -> str:
+    """The data warnings for ``kjgraph validate``: ledger completeness, data matters, weak sources.
+
+    Each warning is one line ``file:line: field: warning: message``; the last lines give
+    their numbers, the number of facts resting only on ``other`` sources among them.
+    """
+    weak = weak_source_warnings(catalog)
+    lines = [f"{w.file}:{w.line}: {w.field}: warning: {w.message}"
+             for w in sorted([*catalog.warnings, *weak])]
+    statements = weak_statements(dataset, catalog)
+    lines.append(f"{len(catalog.warnings)} data warning(s) (coverage ledger and data matters; "
+                 f"graph/data/README.md).")
+    lines.append(f"{len(weak)} fact(s) rest only on sources of publisher type 'other' "
+                 f"({statements} statements); the goal is none.")
+    return "\n".join(lines)
