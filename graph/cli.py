@@ -159,22 +159,32 @@ def export(fmt: str, out: Path, store: Path | None) -> None:
 @main.command()
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def stats(store: Path | None, as_json: bool) -> None:
-    """Counts by class, triples, sources, and coverage per decade."""
+@click.option("--markdown", "as_markdown", is_flag=True,
+              help="The README's coverage tables, as Markdown.")
+def stats(store: Path | None, as_json: bool, as_markdown: bool) -> None:
+    """Counts by class, events of every kind, coverage per decade and per pair of administrations."""
     from kjgraph.query import KnowledgeGraph, render_table
-    from kjgraph.stats import decade_table, graph_stats
+    from kjgraph.stats import decade_table, event_table, graph_stats, markdown, pair_table
 
+    if as_json and as_markdown:
+        raise click.UsageError("give --json or --markdown, not both")
     numbers = graph_stats(KnowledgeGraph.open(StoreLocation(store)))
     if as_json:
         click.echo(json.dumps(numbers, indent=2, ensure_ascii=False))
+        return
+    if as_markdown:
+        click.echo(markdown(numbers), nl=False)
         return
     click.echo(f"quads: {numbers['quads']}  distinct triples: {numbers['triples']}  "
                f"named graphs: {numbers['graphs']}  sources: {numbers['sources']}")
     click.echo(render_table(["class", "instances"],
                             [[k, str(v)] for k, v in numbers["classes"].items()]))
-    columns, rows = decade_table(numbers)
     click.echo("Coverage per decade:")
-    click.echo(render_table(columns, rows))
+    click.echo(render_table(*decade_table(numbers)))
+    click.echo("Events of every kind per decade:")
+    click.echo(render_table(*event_table(numbers)))
+    click.echo("Coverage per pair of administrations (coverage ledger):")
+    click.echo(render_table(*pair_table(numbers)))
 
 
 @main.command()

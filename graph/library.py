@@ -47,8 +47,17 @@ class Parameter:
     def required(self) -> bool:
         return self.default is None and not self.optional
 
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The values a string parameter accepts, when its doc opens ``one of a | b | c``."""
+        match = re.match(r"one of ([\w-]+(?:\s*\|\s*[\w-]+)+)", self.doc)
+        return tuple(c.strip() for c in match.group(1).split("|")) if match else ()
+
     def term(self, value: str) -> ox.NamedNode | ox.Literal:
         """Turn a command-line value into a typed RDF term (raises QueryError)."""
+        if self.choices and value not in self.choices:
+            raise QueryError(f"parameter {self.name!r}: expected one of "
+                             f"{', '.join(self.choices)}, found {value!r}")
         try:
             return to_term(value, self.type)
         except ValueError as exc:

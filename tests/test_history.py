@@ -134,18 +134,21 @@ def test_every_leader_level_meeting_has_date_place_participants_and_a_source(kg:
     assert rows == []
 
 
-def test_summits_per_pair_of_leaders_with_places_and_sources(kg: KnowledgeGraph) -> None:
+def test_the_1998_state_visit_and_its_summit_count_once(kg: KnowledgeGraph) -> None:
+    """Regression (issue 13): counterpart-pairs counted the 1998 state visit and its summit twice."""
+    visit, summit = "event:1998-10-07-kim-dae-jung-state-visit", "event:1998-10-08-tokyo-summit"
+    assert kg.execute(f"ASK {{ {summit} kjo:partOf {visit} . {visit} schema:subEvent {summit} }}")
     rows = kg.rows("""
-        SELECT ?kr ?jp (COUNT(DISTINCT ?e) AS ?n) WHERE {
-          ?e a kjo:DiplomaticMeeting ; kjo:participation ?a , ?b .
-          ?a kjo:inCapacityOf/kjo:office office:president-kr ; kjo:participant ?kr .
-          ?b kjo:inCapacityOf/kjo:office office:prime-minister-jp ; kjo:participant ?jp .
-        } GROUP BY ?kr ?jp""")
-    pairs = {(r["kr"].value.rsplit("/", 1)[-1], r["jp"].value.rsplit("/", 1)[-1]): int(r["n"].value)
-             for r in rows}
-    assert pairs[("lee-jae-myung", "sanae-takaichi")] >= 3  # Gyeongju, Johannesburg, Nara
-    assert pairs[("yoon-suk-yeol", "fumio-kishida")] >= 5
-    assert len(pairs) >= 15
+        SELECT ?e WHERE {
+          ?e kjo:participation ?a , ?b .
+          ?a kjo:participant person:kim-dae-jung ; kjo:inCapacityOf/kjo:office office:president-kr .
+          ?b kjo:participant person:keizo-obuchi ; kjo:inCapacityOf/kjo:office office:prime-minister-jp .
+          ?e a kjo:LeadersMeeting }""")
+    meetings = {r["e"].value for r in rows}
+    assert visit.replace("event:", "https://w3id.org/kjgraph/id/event/") not in meetings
+    pair = [r for r in kg.run("counterpart-pairs").rows
+            if r["kr_leader"].value.endswith("/kim-dae-jung") and r["jp_leader"].value.endswith("/keizo-obuchi")]
+    assert [int(r["meetings"].value) for r in pair] == [len(meetings)]
 
 
 def test_shuttle_diplomacy_phases_are_recorded(kg: KnowledgeGraph) -> None:
@@ -157,7 +160,7 @@ def test_shuttle_diplomacy_phases_are_recorded(kg: KnowledgeGraph) -> None:
 
 def test_stats_show_coverage_per_decade(built_store) -> None:
     result = run_cli("stats", "--store", str(built_store.root), check=True)
-    assert "Coverage per decade" in result.stdout
+    assert "Coverage per decade" in result.stdout and "Coverage per pair of administrations" in result.stdout
     for decade in ("1960s", "1970s", "1980s", "1990s", "2000s", "2010s", "2020s"):
         assert decade in result.stdout
 
