@@ -159,7 +159,9 @@ def test_leader_level_meetings_and_their_filters(kg: KnowledgeGraph) -> None:
 def test_counterpart_pairs_and_meetings_per_year_and_decade_add_up(kg: KnowledgeGraph) -> None:
     expected = leader_meetings(kg)
     pairs = kg.run("counterpart-pairs")
-    counted = {(plain(r["kr_leader"]), plain(r["jp_leader"])): int(plain(r["meetings"])) for r in pairs.rows}
+    # a pair that only spoke by telephone has a row with 0 meetings (the query counts calls apart)
+    counted = {(plain(r["kr_leader"]), plain(r["jp_leader"])): int(plain(r["meetings"])) for r in pairs.rows
+               if int(plain(r["meetings"]))}
     assert counted[(LEE, TAKAICHI)] >= 2  # Gyeongju (October 2025) and Nara (January 2026)
     truth: Counter[tuple[str, str]] = Counter()
     for people in expected.values():
@@ -170,8 +172,9 @@ def test_counterpart_pairs_and_meetings_per_year_and_decade_add_up(kg: Knowledge
 
     days = first_days(kg)
     per_year = kg.run("meetings-per-year")
-    assert {int(plain(r["year"])): int(plain(r["meetings"])) for r in per_year.rows} == \
-        dict(Counter(days[e].year for e in expected))
+    # a year with calls only has a row with 0 meetings (the query counts calls apart)
+    assert {int(plain(r["year"])): int(plain(r["meetings"])) for r in per_year.rows
+            if int(plain(r["meetings"]))} == dict(Counter(days[e].year for e in expected))
     per_decade = kg.run("meetings-per-decade")
     assert sum(int(plain(r["meetings"])) for r in per_decade.rows) == len(expected)
     for r in [*per_year.rows, *per_decade.rows]:
