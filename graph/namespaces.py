@@ -57,6 +57,7 @@ class KJO(DefinedNamespace):
     MinisterialMeeting: URIRef
     Office: URIRef
     OfficialVisit: URIRef
+    Outcome: URIRef
     Organization: URIRef
     Participation: URIRef
     Person: URIRef
