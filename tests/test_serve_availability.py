@@ -177,7 +177,7 @@ def _kjgraph(*args: str) -> subprocess.CompletedProcess[str]:
 
 # ---------------------------------------------------------------- item 5: deaths are repaired
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGSEGV])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGSEGV], ids=["SIGKILL", "SIGSEGV"])
 def test_a_worker_killed_while_idle_is_replaced(store: StoreLocation, serve, sig: int) -> None:
     server = serve(store.root, "--workers", "2")
     first, second = server.wait_for_workers(2)
@@ -189,7 +189,7 @@ def test_a_worker_killed_while_idle_is_replaced(store: StoreLocation, serve, sig
     assert f"worker {first} killed by {signal.Signals(sig).name} while idle" in server.log()
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGSEGV])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGSEGV], ids=["SIGKILL", "SIGSEGV"])
 def test_a_worker_killed_while_busy_costs_only_its_request(store: StoreLocation, serve, sig: int) -> None:
     server = serve(store.root, "--workers", "1", "--time-limit", "60")
     (worker,) = server.wait_for_workers(1)
@@ -331,6 +331,7 @@ def test_the_server_follows_two_rebuilds_and_survives_pruning(tmp_path: Path, se
     assert "FileNotFoundError" not in server.log()
 
 
+@pytest.mark.slow
 def test_a_failed_rebuild_leaves_the_server_on_its_build(tmp_path: Path, serve) -> None:
     location = StoreLocation(tmp_path / "store")
     build(location, data=FIXTURES / "minimal", progress=False)
@@ -359,6 +360,7 @@ def test_a_failed_rebuild_leaves_the_server_on_its_build(tmp_path: Path, serve) 
     assert [server.query(LIGHT)[0] for _ in range(5)] == [200] * 5
 
 
+@pytest.mark.slow
 def test_a_failing_respawn_never_hangs_requests(tmp_path: Path, serve) -> None:
     location = StoreLocation(tmp_path / "store")
     build(location, data=FIXTURES / "minimal", progress=False)
@@ -432,6 +434,7 @@ def test_disconnected_clients_queries_are_cancelled(store: StoreLocation, serve)
     server.wait_for_workers(2)
 
 
+@pytest.mark.slow
 def test_the_wait_for_a_worker_is_bounded(store: StoreLocation, serve) -> None:
     """A query behind three runaways gets its answer or 503 within the time limit (plus slack)."""
     server = serve(store.root, "--workers", "1", "--time-limit", "3")

@@ -455,6 +455,7 @@ class WorkerPool:
         self._running: collections.Counter[str] = collections.Counter()
         self._seen: dict[str, float] = {}  # client address -> last request (monotonic)
         self._served: dict[str, float] = {}  # client address -> last time it was given a worker
+        self._pruned = time.monotonic()
         self._wake: asyncio.Event | None = None
         self._supervisor: asyncio.Task[None] | None = None
         self._closing = False
@@ -474,10 +475,6 @@ class WorkerPool:
     def full(self) -> bool:
         """True when another job would exceed the bound on waiting jobs (answer 429)."""
         return self.waiting >= self.max_waiting
-
-    def pids(self) -> list[int]:
-        """Process ids of the live workers."""
-        return [w.pid for w in self.workers]
 
     # ------------------------------------------------------------ life cycle
     async def start(self) -> None:
@@ -533,7 +530,7 @@ class WorkerPool:
             client = context[0] if context else ""
         if receive is None and context is not None:
             receive = context[1]
-        self._seen[client] = time.monotonic()
+        self._note(client)
         watch = asyncio.ensure_future(_disconnected(receive)) if receive is not None else None
         try:
             deadline = time.monotonic() + self.queue_wait
@@ -584,6 +581,9 @@ class WorkerPool:
         except OSError:
             self._lost(worker)
             raise _NotStarted from None
+        except BaseException:  # cancelled while the socket was full
+            self._kill(worker, "its request was cancelled")
+            raise
         waits: list[asyncio.Future[Any]] = [worker.job] + ([watch] if watch else [])
         try:
             await asyncio.wait(waits, timeout=limit, return_when=asyncio.FIRST_COMPLETED)
@@ -601,14 +601,20 @@ class WorkerPool:
         raise QueryTimeout(f"the query ran longer than the time limit of {limit:g} s and was stopped")
 
     # ------------------------------------------------------------ scheduling
+    def _note(self, client: str) -> None:
+        """Remember that ``client`` sent a job; forget clients idle for the fairness window."""
+        now = time.monotonic()
+        self._seen[client] = now
+        if now - self._pruned > FAIRNESS_WINDOW:
+            self._pruned = now
+            for other, last in list(self._seen.items()):
+                if last < now - FAIRNESS_WINDOW and not self._running[other] and other not in self._queues:
+                    del self._seen[other]
+                    self._served.pop(other, None)
+
     def _contended(self, client: str) -> bool:
-        """Has another client address been seen within the fairness window?"""
-        horizon = time.monotonic() - FAIRNESS_WINDOW
-        for other, last in list(self._seen.items()):
-            if last < horizon and not self._running[other] and other not in self._queues:
-                del self._seen[other]
-                self._served.pop(other, None)
-        return any(other != client for other in self._seen)
+        """Has another client address been seen (within the fairness window, give or take one)?"""
+        return len(self._seen) > (client in self._seen)
 
     def _dispatch(self) -> None:
         """Give idle workers to waiting jobs: fewest running, least recently served first,
