@@ -70,7 +70,7 @@ class ServerConfig:
     result_limit: int = 10_000
     update_token: str | None = None
     max_queue_wait: float | None = None  # seconds a job may wait for a worker (default: time_limit)
-    reserve_workers: int = 1  # idle workers kept for clients with no query running
+    reserve_workers: int = 1  # idle workers kept for a client's only query (see workers.py)
     dumps: Path | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
     spec: StoreSpec | None = None

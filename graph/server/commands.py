@@ -28,9 +28,9 @@ from kjgraph.store import ENV_VAR
               help="Seconds a query may wait for a worker before it gets 503 with Retry-After "
                    "(default: the time limit).")
 @click.option("--reserve-workers", default=1, show_default=True, type=click.IntRange(0),
-              help="Idle workers kept for clients (IP addresses) with no query running, while more "
-                   "than one client is active: one client runs at most WORKERS minus this many "
-                   "queries at once (0: first come, first served).")
+              help="While more than one client (IP address) is active, idle workers kept for a "
+                   "client's only query: a client with another query running or waiting waits until "
+                   "more workers are idle, so it runs at most WORKERS minus this many at once (0: none kept).")
 @click.option("--result-limit", default=10_000, show_default=True, type=click.IntRange(1),
               help="Rows (or triples) per result; longer results are cut and marked.")
 @click.option("--max-query-length", default=32_768, show_default=True, type=click.IntRange(1),
