@@ -496,3 +496,95 @@ def test_soak_bounded(tmp_path: Path) -> None:
     assert report["errors_killed"] <= report["kills"], report
     assert report["kills"] >= 1 and report["rebuilds"] == 1, report
     assert report["answers"] > 100, report
+
+
+# ---------------------------------------------------------------- the pool alone, in-process (fast)
+
+def _pool_run(store: StoreLocation, scenario, **options) -> object:
+    """Run ``scenario(pool)`` on a real WorkerPool of the store, started and stopped around it."""
+    from kjgraph.server.workers import StoreSpec, WorkerPool
+
+    async def main() -> object:
+        options.setdefault("size", 2)
+        pool = WorkerPool(StoreSpec(str(store.oxigraph_path())), time_limit=options.pop("time_limit", 10),
+                          max_waiting=20, **options)
+        await pool.start()
+        try:
+            return await scenario(pool)
+        finally:
+            await pool.stop()
+
+    import asyncio
+
+    return asyncio.run(main())
+
+
+def _sleep(seconds: float) -> tuple[str, dict[str, float]]:
+    return ("sleep", {"seconds": seconds})
+
+
+@pytest.mark.parametrize("reserve", [1, 0])
+def test_pool_keeps_the_last_worker_for_a_clients_only_job(store: StoreLocation, reserve: int) -> None:
+    """Two greedy clients with three 1-s jobs each waiting for three workers: the greedy jobs
+    never take the last idle worker, so a third client's only job starts at once (with the
+    reserve) instead of waiting for a greedy job to end (without it)."""
+    import asyncio
+
+    async def scenario(pool) -> tuple[float, int]:
+        peak = 0
+
+        async def watch() -> None:
+            nonlocal peak
+            while True:
+                peak = max(peak, pool._running["a"], pool._running["b"])
+                await asyncio.sleep(0.01)
+
+        watcher = asyncio.ensure_future(watch())
+        blockers = [asyncio.ensure_future(pool.run(_sleep(0.3), client="z")) for _ in range(3)]
+        await asyncio.sleep(0.05)  # all three workers busy: the greedy jobs queue up
+        greedy = [asyncio.ensure_future(pool.run(_sleep(1.0), client=c)) for c in ("a", "b") for _ in range(3)]
+        await asyncio.gather(*blockers)
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        await pool.run(_sleep(0), client="c")
+        third = time.monotonic() - started
+        await asyncio.gather(*greedy)
+        watcher.cancel()
+        return third, peak
+
+    third, peak = _pool_run(store, scenario, size=3, reserve=reserve)
+    if reserve:
+        assert third < 0.5, third
+        assert peak == 1  # each greedy client waits for two idle workers
+    else:
+        assert third > 0.5, third  # first come, first served: behind the greedy jobs
+
+
+def test_pool_bounds_the_wait_and_replaces_dead_and_overrunning_workers(store: StoreLocation) -> None:
+    import asyncio
+
+    from kjgraph.server.workers import QueryTimeout, QueueTimeout
+
+    async def scenario(pool) -> None:
+        busy = asyncio.ensure_future(pool.run(_sleep(5)))
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        with pytest.raises(QueueTimeout) as waited:
+            await pool.run(_sleep(0))
+        assert 0.4 < time.monotonic() - started < 1.5 and waited.value.retry_after
+        with pytest.raises(QueryTimeout):
+            await busy  # ... and its worker is killed and replaced
+        for _ in range(100):
+            if len(pool.idle) == 1:
+                break
+            await asyncio.sleep(0.05)
+        (idle,) = pool.idle
+        os.kill(idle.pid, signal.SIGKILL)  # dies while idle: noticed, replaced
+        for _ in range(200):
+            if len(pool.idle) == 1 and pool.idle[0] is not idle:
+                break
+            await asyncio.sleep(0.05)
+        assert pool.idle[0] is not idle and pool.died == 1 and pool.killed == 1
+        assert await pool.run(_sleep(0)) == {"slept": 0}
+
+    _pool_run(store, scenario, size=1, time_limit=2, queue_wait=0.5)

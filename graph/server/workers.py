@@ -33,9 +33,10 @@ What the pool guarantees (tests/test_serve_availability.py shows each on a real 
   served). While more than one address has been seen in the last ``FAIRNESS_WINDOW``
   seconds, the last ``reserve`` idle worker(s) are kept for a client's *only* job: a client
   with another job running or waiting must wait until more workers are idle. So one client
-  runs at most ``size - reserve`` jobs at once, fewer than ``size`` greedy clients cannot hold
-  every worker, and a client sending one query at a time finds a worker free or soon free.
-  A lone client (one person on a local server) may use every worker.
+  runs at most ``size - reserve`` jobs at once, clients that send several queries at once
+  never take the last ``reserve`` workers, and a client sending one query at a time finds
+  a worker free (or the next one to free up). A lone client (one person on a local server)
+  may use every worker.
 
 Writable mode (updates enabled): RocksDB allows one writer, so the pool has exactly one
 worker, which opens the store read-write; queries and updates are then serialised.
