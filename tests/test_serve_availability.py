@@ -457,10 +457,10 @@ def test_greedy_clients_leave_room_for_a_third(store: StoreLocation, serve) -> N
     light queries keep a low median latency (one worker is kept for clients with nothing running)."""
     server = serve(store.root, "--workers", "3", "--time-limit", "2")
     server.wait_for_workers(3)
-    stop = time.monotonic() + 16
+    done = threading.Event()
 
     def greedy(source: str) -> None:
-        while time.monotonic() < stop:
+        while not done.is_set():
             server.query(RUNAWAY, timeout=60, source=source)
 
     latencies = []
@@ -468,15 +468,19 @@ def test_greedy_clients_leave_room_for_a_third(store: StoreLocation, serve) -> N
         hogs = [pool.submit(greedy, f"127.0.0.{2 + i % 2}") for i in range(6)]
         # Looping: the greedy clients' first burst (when each was alone) has run out.
         time.sleep(5)
-        for _ in range(12):
+        for _ in range(10):
             started = time.monotonic()
-            status, _body, _ = server.query(LIGHT, timeout=60, source="127.0.0.4")
-            assert status == 200, (_body, time.monotonic() - started, server.log()[-3000:])
+            try:
+                status, body, _ = server.query(LIGHT, timeout=3, source="127.0.0.4")
+                assert status == 200, body
+            except TimeoutError:
+                pass  # counts as 3 s
             latencies.append(time.monotonic() - started)
             time.sleep(0.3)
+        done.set()
         for future in hogs:
             future.result()
-    assert statistics.median(latencies) < 0.5, latencies  # before: about half the time limit or more
+    assert statistics.median(latencies) < 0.5, latencies  # before: 3 s (the client's timeout)
 
 
 # ---------------------------------------------------------------- the soak, bounded
