@@ -140,6 +140,7 @@ def soak(store: Path, *, clients: int = 50, seconds: float = 60, kill_every: flo
         rebuilds = 0
         build_thread = None
         build_result: list[subprocess.CompletedProcess[str]] = []
+        build_done: list[float] = []
         next_kill = began + kill_every
         while time.monotonic() < stop:
             time.sleep(0.1)
@@ -148,8 +149,11 @@ def soak(store: Path, *, clients: int = 50, seconds: float = 60, kill_every: flo
                 command = [sys.executable, "-m", "kjgraph", "build", "--store", str(store), "-q"]
                 if data is not None:
                     command += ["--data", str(data)]
-                build_thread = threading.Thread(target=lambda command=command: build_result.append(
-                    subprocess.run(command, capture_output=True, text=True)), daemon=True)
+                def rebuild(command: list[str] = command) -> None:
+                    build_result.append(subprocess.run(command, capture_output=True, text=True))
+                    build_done.append(time.monotonic() - began)
+
+                build_thread = threading.Thread(target=rebuild, daemon=True)
                 build_thread.start()
             if now >= next_kill:
                 next_kill += kill_every
@@ -186,6 +190,7 @@ def soak(store: Path, *, clients: int = 50, seconds: float = 60, kill_every: flo
         "answers_per_s": round(len(times) / elapsed, 1),
         "errors_killed": sum(killed), "errors_other": len(errors), "other_examples": errors[:5],
         "kills": kills, "rebuilds": rebuilds, "switched": text.count("switched from"),
+        "rebuild_s": [rebuild_at, round(build_done[0], 1) if build_done else None],
         "p50_ms": round(1000 * statistics.median(times), 1) if times else None,
         "p99_ms": round(1000 * times[int(0.99 * (len(times) - 1))], 1) if times else None,
         "rss_before_mb": round(rss_before, 1), "rss_after_mb": round(rss_after, 1),
@@ -221,7 +226,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--kill-every", type=float, default=10)
-    parser.add_argument("--rebuild-at", type=float, default=None, help="default: half-way")
+    parser.add_argument("--rebuild-at", type=float, default=None,
+                        help="seconds after the start (default: a sixth of the way, so that the "
+                             "build ends and the server switches under load)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--time-limit", type=float, default=10)
     args = parser.parse_args()
@@ -231,14 +238,15 @@ def main() -> None:
             store = Path(tmp) / "store"
             command = [sys.executable, "-m", "kjgraph", "build", "--store", str(store), "-q"]
             subprocess.run(command + (["--data", str(args.data)] if args.data else []), check=True)
-        rebuild_at = args.seconds / 2 if args.rebuild_at is None else args.rebuild_at
+        rebuild_at = args.seconds / 6 if args.rebuild_at is None else args.rebuild_at
         report = soak(store, clients=args.clients, seconds=args.seconds, kill_every=args.kill_every,
                       rebuild_at=rebuild_at, data=args.data, workers=args.workers, time_limit=args.time_limit)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"\n{report['clients']} clients × {report['seconds']} s: {report['answers']} answers "
           f"({report['answers_per_s']}/s), p50 {report['p50_ms']} ms, p99 {report['p99_ms']} ms; "
           f"{report['kills']} workers killed → {report['errors_killed']} requests lost with them; "
-          f"{report['errors_other']} other errors; {report['rebuilds']} rebuild, {report['switched']} switch; "
+          f"{report['errors_other']} other errors; {report['rebuilds']} rebuild (from {report['rebuild_s'][0]} "
+          f"to {report['rebuild_s'][1]} s), {report['switched']} switch; "
           f"memory {report['rss_before_mb']} → {report['rss_after_mb']} MB")
     sys.exit(1 if report["errors_other"] else 0)
 
