@@ -223,6 +223,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, help="a built store (default: build the shipped data)")
     parser.add_argument("--data", type=Path, help="data directory for the builds (default: shipped)")
+    parser.add_argument("--rebuild-data", type=Path,
+                        help="data directory for the rebuild (default: --data); a small one makes the "
+                             "rebuild end, and the server switch, under load on a slow machine")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--kill-every", type=float, default=10)
@@ -240,7 +243,8 @@ def main() -> None:
             subprocess.run(command + (["--data", str(args.data)] if args.data else []), check=True)
         rebuild_at = args.seconds / 6 if args.rebuild_at is None else args.rebuild_at
         report = soak(store, clients=args.clients, seconds=args.seconds, kill_every=args.kill_every,
-                      rebuild_at=rebuild_at, data=args.data, workers=args.workers, time_limit=args.time_limit)
+                      rebuild_at=rebuild_at, data=args.rebuild_data or args.data, workers=args.workers,
+                      time_limit=args.time_limit)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"\n{report['clients']} clients × {report['seconds']} s: {report['answers']} answers "
           f"({report['answers_per_s']}/s), p50 {report['p50_ms']} ms, p99 {report['p99_ms']} ms; "
