@@ -503,7 +503,7 @@ def test_soak_bounded(tmp_path: Path) -> None:
     location = StoreLocation(tmp_path / "store")
     build(location, data=FIXTURES / "minimal", progress=False)
     report = soak.soak(location.root, clients=8, seconds=15, kill_every=10, rebuild_at=2,
-                       data=FIXTURES / "minimal", workers=2)
+                       data=FIXTURES / "minimal", workers=2, log=tmp_path / "serve.log")
     assert report["errors_other"] == 0, report
     assert report["errors_killed"] <= report["kills"], report
     assert report["kills"] >= 1 and report["rebuilds"] == 1 and report["switched"] == 1, report
