@@ -47,7 +47,7 @@ from kjgraph.namespaces import BASE
 from kjgraph.query import PREFIXES
 from kjgraph.server import pages, sparql
 from kjgraph.server import void as void_mod
-from kjgraph.server.workers import JobError, QueryTimeout, StoreSpec, WorkerPool
+from kjgraph.server.workers import ClientTracking, JobError, QueryTimeout, StoreSpec, WorkerPool
 
 DOC_FORMATS = {"html": "text/html", "ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
 EXT_OF = {"turtle": "ttl", "jsonld": "jsonld", "ntriples": "nt", "rdfxml": "rdf"}
@@ -69,9 +69,12 @@ class ServerConfig:
     max_body: int = 1_048_576
     result_limit: int = 10_000
     update_token: str | None = None
+    max_queue_wait: float | None = None  # seconds a job may wait for a worker (default: time_limit)
+    reserve_workers: int = 1  # idle workers kept for a client's only query (see workers.py)
     dumps: Path | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
     spec: StoreSpec | None = None
+    follows: bool = False  # a kjgraph store: follow its current build
 
     def __post_init__(self) -> None:
         if not self.base_url:
@@ -93,6 +96,21 @@ class ServerConfig:
         else:
             path = location.oxigraph_path()  # raises a StoreError with advice
         self.spec = StoreSpec(str(path), writable=bool(self.update_token))
+        self.follows = location.exists()
+
+    def current_spec(self) -> StoreSpec:
+        """The spec of the store's current build (the server follows rebuilds; see workers.py)."""
+        from kjgraph.store import StoreLocation
+
+        return StoreSpec(str(StoreLocation(self.store).oxigraph_path()), writable=bool(self.update_token))
+
+    def use_build(self, spec: StoreSpec) -> None:
+        """Serve the build of ``spec`` (its dumps and manifest) from now on."""
+        build = Path(spec.path).parent
+        self.spec = spec
+        self.dumps = build / "dumps"
+        manifest = build / "manifest.json"
+        self.manifest = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
 
 
 class LimitsMiddleware:
@@ -152,12 +170,23 @@ class Server:
         if config.spec is None:
             config.resolve_store()
         self.config = config
-        self.pool = WorkerPool(config.spec, config.workers, config.time_limit, config.max_waiting)  # type: ignore[arg-type]
+        self.pool = WorkerPool(config.spec, config.workers, config.time_limit, config.max_waiting,  # type: ignore[arg-type]
+                               queue_wait=config.max_queue_wait, reserve=config.reserve_workers,
+                               follow=config.current_spec if config.follows else None,
+                               on_switch=self.build_switched)
         self.site = pages.Site("/" + config.base_url.split("://", 1)[-1].partition("/")[2])  # type: ignore[union-attr]
         self.cache = Path(tempfile.mkdtemp(prefix="kjgraph-serve-"))
         self._summary: tuple[float, dict[str, Any]] | None = None
         self._plots: dict[tuple[str, str], bytes] = {}
         self._ontology_lock = asyncio.Lock()
+
+    def build_switched(self, spec: StoreSpec) -> None:
+        """The workers moved to a new build: serve its dumps and manifest, drop derived caches."""
+        self.config.use_build(spec)
+        self._summary = None
+        self._plots.clear()
+        for cached in self.cache.glob("*.gz"):
+            cached.unlink(missing_ok=True)
 
     # ------------------------------------------------------------ helpers
     async def call(self, function: str, *args: Any, **kwargs: Any) -> Any:
@@ -552,7 +581,8 @@ def create_app(config: ServerConfig) -> Starlette:
 
     async def job_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, JobError)
-        return server.error(request, exc.status, exc.message, title="Error")
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return server.error(request, exc.status, exc.message, headers=headers, title="Error")
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return server.error(request, 404, f"nothing at {request.url.path}", title="Not found")
@@ -563,7 +593,7 @@ def create_app(config: ServerConfig) -> Starlette:
         try:
             yield
         finally:
-            server.pool.stop()
+            await server.pool.stop()
             shutil.rmtree(server.cache, ignore_errors=True)
 
     root = server.site.root
@@ -594,6 +624,7 @@ def create_app(config: ServerConfig) -> Starlette:
         routes=routes, lifespan=lifespan,
         exception_handlers={Busy: busy, QueryTimeout: timeout, JobError: job_error, 404: not_found},
         middleware=[
+            Middleware(ClientTracking),  # outermost: the pool sees the client and its disconnection
             Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["Content-Type", "Accept", "Authorization"],
                        expose_headers=["X-Result-Truncated", "X-Result-Count", "Retry-After", "Link"]),
@@ -610,5 +641,8 @@ def serve(config: ServerConfig) -> None:
 
     config.resolve_store()
     app = create_app(config)
+    # timeout_graceful_shutdown: on SIGTERM, requests still running after 3 s are cancelled
+    # (their workers killed), so the server always stops within seconds.
     uvicorn.run(app, host=config.host, port=config.port, log_level="warning",
-                access_log=False, timeout_keep_alive=30, server_header=False)
+                access_log=False, timeout_keep_alive=30, server_header=False,
+                timeout_graceful_shutdown=3)
