@@ -25,7 +25,8 @@ from kjgraph.store import ENV_VAR
 @click.option("--max-waiting", default=64, show_default=True, type=click.IntRange(0),
               help="Queries that may wait for a worker; more get 429 with Retry-After.")
 @click.option("--result-limit", default=10_000, show_default=True, type=click.IntRange(1),
-              help="Rows (or triples) per result; longer results are cut and marked.")
+              help="Rows (or triples) per result; a query with more gets 400 naming the limit "
+                   "(never a partial result).")
 @click.option("--max-query-length", default=32_768, show_default=True, type=click.IntRange(1),
               help="Characters per query or update (413 beyond).")
 @click.option("--max-body", default=1_048_576, show_default=True, type=click.IntRange(1),
@@ -33,9 +34,13 @@ from kjgraph.store import ENV_VAR
 @click.option("--update-token", envvar="KJGRAPH_UPDATE_TOKEN", default=None,
               help="Enable SPARQL Update for requests with 'Authorization: Bearer TOKEN' "
                    "(opens the store writable; default: read-only). Also $KJGRAPH_UPDATE_TOKEN.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="HOST[:PORT]",
+              help="A host that SPARQL SERVICE (and LOAD, with the update token) may reach; repeat for "
+                   "more, '*' for any. Default: none, federated queries are refused (they let a client "
+                   "make the server fetch from any address).")
 def serve(store: Path | None, host: str, port: int, base_url: str | None, workers: int,
           time_limit: float, max_waiting: int, result_limit: int, max_query_length: int,
-          max_body: int, update_token: str | None) -> None:
+          max_body: int, update_token: str | None, allow_service: tuple[str, ...]) -> None:
     """Serve the graph: SPARQL endpoint, resolvable IRIs, HTML pages, VoID, dumps."""
     from kjgraph.server.app import ServerConfig
     from kjgraph.server.app import serve as run
@@ -43,7 +48,7 @@ def serve(store: Path | None, host: str, port: int, base_url: str | None, worker
     config = ServerConfig(store=store, host=host, port=port, base_url=base_url, workers=workers,
                           time_limit=time_limit, max_waiting=max_waiting, result_limit=result_limit,
                           max_query_length=max_query_length, max_body=max_body,
-                          update_token=update_token or None)
+                          update_token=update_token or None, allow_service=allow_service)
     config.resolve_store()
     click.echo(f"kjgraph serving {config.spec.path} at {config.base_url} "  # type: ignore[union-attr]
                f"(SPARQL: {config.base_url}sparql; {'updates with token' if update_token else 'read-only'})",
