@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from kjgraph.errors import QueryError
 from kjgraph.library import bind_values, get_query
 from kjgraph.namespaces import BASE
+from kjgraph.sparql_text import EVERY_HOST, check_query
 from kjgraph.store import StoreLocation
 
 Format = Literal["table", "csv", "tsv", "json", "xml"]
@@ -118,6 +119,7 @@ class KnowledgeGraph:
         """
         if bindings:
             sparql = bind_values(sparql, bindings)
+        check_query(sparql, allow_service=EVERY_HOST)  # nesting that would crash the engine: QueryError
         try:
             return self.store.query(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:

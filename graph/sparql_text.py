@@ -54,6 +54,9 @@ MAX_DEPTH = 128
 #: point of a query; pyoxigraph 0.5.13 crashes at ~2,600 MINUS, ~6,500 OPTIONAL or UNION,
 #: ~6,900 '+', ~8,100 triple patterns and ~9,300 '||' or '!' in a row.
 MAX_CHAIN = 1000
+#: An allow-list that lets SERVICE reach any host: for the user's own process (CLI, Python API),
+#: where only the nesting limits apply.
+EVERY_HOST = ("*",)
 
 
 class QueryRefused(QueryError):

@@ -66,6 +66,7 @@ from kjgraph.namespaces import BASE
 from kjgraph.query import PREFIXES
 from kjgraph.server import httputil, pages, sparql
 from kjgraph.server import void as void_mod
+from kjgraph.server.limits import LimitedHttpToolsProtocol
 from kjgraph.server.workers import JobError, QueryTimeout, StoreSpec, WorkerPool
 from kjgraph.sparql_text import QueryRefused, check_query, check_update
 
@@ -806,4 +807,5 @@ def serve(config: ServerConfig) -> None:
     config.resolve_store()
     app = create_app(config)
     uvicorn.run(app, host=config.host, port=config.port, log_level="warning",
-                access_log=False, timeout_keep_alive=30, server_header=False)
+                access_log=False, timeout_keep_alive=30, server_header=False,
+                http=LimitedHttpToolsProtocol)  # header size/count limits and deadline (server/limits.py)
