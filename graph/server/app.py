@@ -53,6 +53,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote
 
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -719,10 +720,19 @@ class CompressionMiddleware:
         self.skip = skip
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith(self.skip):
-            await self.compress(scope, receive, send)
-        else:
+        if scope["type"] != "http" or scope["path"].startswith(self.skip):
             await self.app(scope, receive, send)
+            return
+
+        async def vary(message: dict[str, Any]) -> None:
+            # Every answer of these routes may be compressed (a small or HEAD one is not): say so always.
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(raw=message["headers"])
+                if "accept-encoding" not in {v.strip().lower() for v in headers.get("vary", "").split(",")}:
+                    headers.add_vary_header("Accept-Encoding")
+            await send(message)
+
+        await self.compress(scope, receive, vary)
 
 
 def create_app(config: ServerConfig) -> Starlette:
