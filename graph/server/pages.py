@@ -42,9 +42,24 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 SAFE_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 
+def html_text(value: object) -> Markup:
+    """Text as HTML character data (or an attribute value) that an HTML parser reads back
+    exactly: ``& < > " '`` escaped, a carriage return written as ``&#13;`` (a raw CR is read as a
+    line feed, HTML §13.2.3.5) and NUL, which HTML cannot carry, as U+FFFD. Markup passes as is.
+
+    >>> print(html_text("a\\r\\nb <c>"))
+    a&#13;
+    b &lt;c&gt;
+    """
+    if isinstance(value, Markup):
+        return value
+    return Markup(str(Markup.escape(value)).replace("\r", "&#13;").replace("\x00", "\ufffd"))
+
+
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(HERE / "templates")),
     autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    finalize=html_text,  # every {{ value }}: escaped, CR kept as &#13;
 )
 
 
@@ -102,11 +117,11 @@ def anchor(url: str | None, text: str, **attributes: str) -> Markup:
     <span class="unlinked" title="javascript:alert(1)">&lt;b&gt;x&lt;/b&gt;</span>
     """
     href = safe_href(url)
-    extra = "".join(f' {name.rstrip("_")}="{Markup.escape(value)}"' for name, value in attributes.items())
+    extra = "".join(f' {name.rstrip("_")}="{html_text(value)}"' for name, value in attributes.items())
     if href is None:
-        title = "" if "title" in attributes else f' title="{Markup.escape(url or "")}"'
-        return Markup(f'<span class="unlinked"{title}{extra}>{Markup.escape(text)}</span>')
-    return Markup(f'<a href="{Markup.escape(href)}"{extra}>{Markup.escape(text)}</a>')
+        title = "" if "title" in attributes else f' title="{html_text(url or "")}"'
+        return Markup(f'<span class="unlinked"{title}{extra}>{html_text(text)}</span>')
+    return Markup(f'<a href="{html_text(href)}"{extra}>{html_text(text)}</a>')
 
 
 def curie(iri: str) -> str:
