@@ -8,9 +8,10 @@ connections stay open for ever. :class:`LimitedHttpToolsProtocol` (given to uvic
 ``http`` protocol) answers **431** when a request's headers exceed :data:`MAX_HEADER_BYTES`
 or :data:`MAX_HEADERS` fields, and **408** and closes the connection when the headers are
 not complete :data:`HEADER_TIMEOUT` seconds after the connection opened or the previous
-response ended (the ``RequestReadTimeout`` idea of Apache, ``client_header_timeout`` of
-nginx). Bytes are counted as they arrive, so memory per connection stays bounded by the
-limit plus one read.
+response ended, or its body :data:`BODY_TIMEOUT` seconds after the headers (Apache's
+``RequestReadTimeout``, nginx's ``client_header_timeout`` and ``client_body_timeout``).
+Bytes are counted as they arrive, so memory per connection stays bounded by the limit plus
+one read.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ MAX_HEADER_BYTES = 64 * 1024
 MAX_HEADERS = 100
 #: Seconds from connection (or the end of the previous response) to the end of the headers.
 HEADER_TIMEOUT = 20.0
+#: Seconds from the end of the headers to the end of the body (a Content-Length never sent).
+BODY_TIMEOUT = 60.0
 
 _REASONS = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}
 
@@ -36,6 +39,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     max_header_bytes = MAX_HEADER_BYTES
     max_headers = MAX_HEADERS
     header_timeout = HEADER_TIMEOUT
+    body_timeout = BODY_TIMEOUT
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -49,6 +53,19 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def _arm(self) -> None:
         self._disarm()
         self._header_deadline = self.loop.call_later(self.header_timeout, self._headers_timed_out)
+
+    def _arm_body(self) -> None:
+        self._disarm()
+        self._header_deadline = self.loop.call_later(self.body_timeout, self._body_timed_out)
+
+    def _body_timed_out(self) -> None:
+        self._header_deadline = None
+        if self.transport.is_closing():
+            return
+        if self.cycle is not None and not self.cycle.response_started:
+            self._refuse(408, "the request's body did not arrive in time")
+        else:
+            self.transport.close()
 
     def _disarm(self) -> None:
         if self._header_deadline is not None:
@@ -102,8 +119,12 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._in_headers = False
-        self._disarm()
+        self._arm_body()
         super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._disarm()
+        super().on_message_complete()
 
     def send_400_response(self, msg: str) -> None:
         if self._refusal is not None:
