@@ -11,7 +11,7 @@ Two kinds of query are refused before they reach a parser:
   and the process dies with SIGSEGV (no exception) when the stack overflows. Measured with
   pyoxigraph 0.5.13 on an 8 MiB main-thread stack (``benchmarks/query_of_death.py``): about
   2,190 nested ``{``, 4,630 nested ``(`` (expressions or collections), 3,400 nested ``[``,
-  and long chains without any bracket: about 2,600 ``MINUS``, 4,100 terms in one collection
+  and long chains without any bracket: about 2,600 ``MINUS`` or ``BIND``, 4,100 terms in one collection
   ``( … )``, 6,500 ``OPTIONAL`` or ``UNION``, 8,100 triple patterns or 9,300 ``||`` or ``!``
   in a row. :data:`MAX_DEPTH` (bracket
   nesting) and :data:`MAX_CHAIN` (operators, triple patterns and ``OPTIONAL``/``UNION``/
@@ -52,7 +52,7 @@ from kjgraph.errors import QueryError
 #: Bracket nesting ({, (, [ together) allowed in a query; pyoxigraph 0.5.13 crashes at ~2,190 '{'.
 MAX_DEPTH = 128
 #: Operators, triple patterns and OPTIONAL/UNION/MINUS allowed in the brackets enclosing any
-#: point of a query; pyoxigraph 0.5.13 crashes at ~2,600 MINUS, ~4,100 terms in a collection,
+#: point of a query; pyoxigraph 0.5.13 crashes at ~2,600 MINUS or BIND, ~4,100 terms in a collection,
 #: ~6,500 OPTIONAL or UNION, ~6,900 '+', ~8,100 triple patterns and ~9,300 '||' or '!' in a row.
 MAX_CHAIN = 1000
 #: An allow-list that lets SERVICE reach any host: for the user's own process (CLI, Python API),
@@ -109,7 +109,7 @@ _OPERAND_END = {"var", "string", "number", "langtag", "iri", "pname"}
 _OPERAND_WORDS = {"TRUE", "FALSE"}
 # Words after which '(' does not open an expression: the rdf:type shorthand and VALUES.
 _NOT_FUNCTIONS = {"A", "VALUES", "TRUE", "FALSE", "UNDEF"}
-_CHAIN_WORDS = {"OPTIONAL", "UNION", "MINUS"}
+_CHAIN_WORDS = {"OPTIONAL", "UNION", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES"}
 _CHAIN_PUNCT = {"||", "&&", "!", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^"}
 # Separators of triple patterns: each one is a join (counted in queries, not in update data;
 # a ',' between function arguments or in IN (…) is not: 32,000 of them parse fine).
@@ -294,7 +294,7 @@ def check_query(text: str, *, allow_service: Iterable[str] = (), max_depth: int 
             frame.chain += 1
             if sum(f.chain for f in stack) > max_chain:
                 line, column = _locate(text, token.start)
-                raise QueryRefused(f"more than {max_chain} operators, triple patterns or OPTIONAL/UNION/MINUS "
+                raise QueryRefused(f"more than {max_chain} operators, triple patterns or OPTIONAL/UNION/MINUS/BIND "
                                    f"in a row (at line {line}, column {column}); split the query (longer chains "
                                    "can crash the SPARQL engine)", line, column)
         if pending is not None:

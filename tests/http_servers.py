@@ -33,8 +33,8 @@ SEED = BASE + "graph/source/seed"
 #: Resources whose IRIs hold percent-encoded octets or non-ASCII characters (path after BASE).
 ODD_PATHS = ["id/person/lee%20jae%20myung", "id/thing/a%2Fb", "id/thing/100%25", "id/place/서울"]
 #: Objects of rdfs:seeAlso on PERSON that must never become links.
-UNSAFE_IRIS = ["javascript:alert(document.domain)", "JavaScript:alert(2)", "data:text/html;base64,PHNjcmlwdD5hbGVydCgzKTwvc2NyaXB0Pg==",
-               "vbscript:msgbox(4)"]
+UNSAFE_IRIS = ["javascript:alert(document.domain)", "JavaScript:alert(2)",
+               "data:text/html;base64,PHNjcmlwdD5hbGVydCgzKTwvc2NyaXB0Pg==", "vbscript:msgbox(4)"]
 #: Literals of PERSON (language "x-test") that break XML writers.
 AWKWARD = {"cr": "line one\rline two", "spaces": "  padded  ", "control": "bell\x07 and \x01"}
 

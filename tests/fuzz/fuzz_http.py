@@ -40,7 +40,8 @@ PATH_NOISE = ["%", "%2", "%zz", "%00", "%FF", "%C0%AF", "%2F", "%25", "%20", "..
               "%EC%84%9C", "%E2%80%AE", "~", "*", "@", ":", "a" * 300, "%" * 30]
 PARAMS = ["query", "update", "format", "output", "default-graph-uri", "named-graph-uri", "using-graph-uri", "iri",
           "page", "lang", "q", "x"]
-QUERIES = ["ASK {}", "SELECT * WHERE { ?s ?p ?o } LIMIT 3", "SELECT * WHERE { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o }",
+QUERIES = ["ASK {}", "SELECT * WHERE { ?s ?p ?o } LIMIT 3", "SELECT * WHERE { ?s ?p ?o }",
+           "CONSTRUCT WHERE { ?s ?p ?o }",
            "DESCRIBE <https://w3id.org/kjgraph/id/person/lee-jae-myung>", "SELECT ?x WHERE { ?x", "ASK { " + "{" * 400,
            "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", "INSERT DATA { <a:b> <a:c> 'd' }",
            "LOAD <http://127.0.0.1:1/x>", "SELECT * WHERE { ?s ?p ?o FILTER(<http://fn/x>(?o)) } LIMIT 1",
