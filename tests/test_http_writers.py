@@ -226,3 +226,15 @@ def test_served_and_published_pages_show_awkward_literals_exactly(awkward: Store
     for suffix, fmt in ((".ttl", "turtle"), (".nt", "nt"), (".jsonld", "json-ld")):
         values = {str(o) for o in Graph().parse(person.with_suffix(suffix), format=fmt).objects()}
         assert set(AWKWARD.values()) <= values, suffix
+
+
+def test_pyoxigraph_xml_results_writer_still_loses_carriage_returns() -> None:
+    """Why kjgraph writes SPARQL XML itself: pyoxigraph 0.5 writes CR raw (read back as LF) and
+    forbidden characters raw (not well-formed). If this fails, pyoxigraph was fixed: use it."""
+    store = ox.Store()
+    store.add(ox.Quad(S, P, ox.Literal("a\rb")))
+    body = store.query("SELECT ?o WHERE { ?s ?p ?o }").serialize(format=ox.QueryResultsFormat.XML)
+    node = ET.fromstring(body).find(f".//{RESULTS}literal")
+    assert node is not None and node.text == "a\nb"  # pyoxigraph's: the CR is lost
+    ours = sparql.write_solutions(["o"], [(ox.Literal("a\rb"),)], "xml")
+    assert ET.fromstring(ours).find(f".//{RESULTS}literal").text == "a\rb"  # type: ignore[union-attr]

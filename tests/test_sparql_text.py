@@ -259,3 +259,13 @@ def test_tokens_tell_strings_iris_comments_and_operators_apart() -> None:
     # a function call after GROUP BY's variable is an expression: '<' in it is the operator
     group = [t.text for t in tokens("SELECT * { } GROUP BY ?x <http://fn/f>(?y<'>')")]
     assert group[-6:] == ["<http://fn/f>", "(", "?y", "<", "'>'", ")"]
+
+
+def test_the_remote_path_refuses_before_sending(listener: Listener) -> None:
+    from kjgraph.remote import RemoteGraph
+
+    remote = RemoteGraph(f"http://127.0.0.1:{listener.port}/sparql")
+    before = listener.connections
+    with pytest.raises(QueryError, match="nests brackets"):
+        remote.execute("ASK " + "{" * 3000 + "}" * 3000)
+    assert listener.connections == before  # nothing was sent

@@ -45,7 +45,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -724,7 +724,7 @@ class CompressionMiddleware:
             await self.app(scope, receive, send)
             return
 
-        async def vary(message: dict[str, Any]) -> None:
+        async def vary(message: MutableMapping[str, Any]) -> None:
             # Every answer of these routes may be compressed (a small or HEAD one is not): say so always.
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(raw=message["headers"])

@@ -206,10 +206,10 @@ def ontology_page(site: Site, lang: str, ttl_href: str) -> str:
     groups = []
     for title, cls in kinds:
         terms = []
-        for s in sorted({s for s in g.subjects(RDF.type, cls) if str(s).startswith(ns)}):
+        for s in sorted({s for s in g.subjects(RDF.type, cls) if str(s).startswith(ns)}, key=str):
             terms.append({
                 "iri": str(s), "name": str(s)[len(ns):],
-                "labels": sorted((str(o), o.language or "") for o in g.objects(s, RDFS.label)),
+                "labels": sorted((str(o), getattr(o, "language", None) or "") for o in g.objects(s, RDFS.label)),
                 "comments": [str(o) for o in g.objects(s, RDFS.comment)],
                 "links": [(curie(str(p)), str(o)) for p in (RDFS.subClassOf, RDFS.subPropertyOf,
                                                              RDFS.domain, RDFS.range)

@@ -186,7 +186,7 @@ def write_solutions(variables: Sequence[str], rows: Iterable[Sequence[object]], 
         writer.writerow(variables)
         for row in rows:
             writer.writerow(["" if t is None else (f"_:{t.value}" if type(t) is ox.BlankNode
-                                                    else t.value) for t in row])
+                                                    else getattr(t, "value", str(t))) for t in row])
         return buffer.getvalue().encode()
     # TSV: terms in their Turtle/N-Triples form
     buffer.write("\t".join(f"?{v}" for v in variables) + "\n")
@@ -259,9 +259,9 @@ def write_triples(triples: list[ox.Triple], key: str, prefixes: dict[str, str] |
     """
     fmt = RDF_FORMATS[key]
     try:
-        if key == "turtle" and prefixes:
-            return ox.serialize(triples, format=fmt, prefixes=prefixes)
-        body = ox.serialize(triples, format=fmt)
+        body = ox.serialize(triples, format=fmt, prefixes=prefixes) if key == "turtle" and prefixes \
+            else ox.serialize(triples, format=fmt)
+        assert body is not None  # (no output file given: the bytes are returned)
     except (ValueError, SyntaxError, OSError) as exc:
         raise NotRepresentable(f"these triples cannot be written as {GRAPH_TYPES[key]} ({exc}); ask for "
                                "Turtle or N-Triples instead") from None
