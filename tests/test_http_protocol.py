@@ -513,3 +513,11 @@ def test_concurrent_first_downloads_of_gz_dumps_are_identical_and_valid(store: S
             plain = requests.get(served.base + "dumps/" + name[:-3], timeout=60,
                                  headers={"Accept-Encoding": "identity"}).content
             assert gzip.decompress(bodies.pop()) == plain
+
+
+def test_renderings_are_not_held_to_the_query_time_limit(store: StoreLocation) -> None:
+    # A worker's first drawing extracts the whole network; with a short --time-limit it used to
+    # be killed (503) again and again, on every fresh worker.
+    with serving(store.root, "--workers", "1", "--time-limit", "0.2") as served:
+        drawing = get(served.base + "render", params={"iri": PERSON})
+        assert drawing.status_code == 200 and "vis-network" in drawing.text

@@ -450,7 +450,13 @@ class Server:
         if not _absolute_iri(iri) or not await self.call("exists", iri):
             return self.error(request, 404, "no such resource", title="Not found")
         link_base = (self.config.base_url or "").rstrip("/") or None
-        html = await self.call("neighbourhood_page", iri, self.lang(request), link_base)
+        if self.pool.full():
+            raise Busy()
+        # A worker's first drawing extracts the whole network (seconds on the full graph): allow
+        # more than a query's time limit, as for the plots.
+        html = await self.pool.run(("call", {"function": "neighbourhood_page",
+                                             "args": (iri, self.lang(request), link_base)}),
+                                   time_limit=max(120.0, self.config.time_limit))
         return HTMLResponse(html, headers={"Content-Security-Policy": httputil.content_security_policy(html)})
 
     async def ontology(self, request: Request) -> Response:
