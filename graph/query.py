@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from kjgraph.errors import QueryError
 from kjgraph.library import LibraryQuery, bind_values, get_query
 from kjgraph.namespaces import BASE
+from kjgraph.sparql_text import EVERY_HOST, check_query
 from kjgraph.store import StoreLocation
 from kjgraph.text import display_text, xml_document
 
@@ -422,6 +423,7 @@ class KnowledgeGraph:
         """
         if bindings:
             sparql = bind_values(sparql, bindings)  # type: ignore[arg-type]
+        check_query(sparql, allow_service=EVERY_HOST)  # nesting that would crash the engine: QueryError
         try:
             result = self.store.query(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:

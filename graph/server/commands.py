@@ -32,7 +32,8 @@ from kjgraph.store import ENV_VAR
                    "client's only query: a client with another query running or waiting waits until "
                    "more workers are idle, so it runs at most WORKERS minus this many at once (0: none kept).")
 @click.option("--result-limit", default=10_000, show_default=True, type=click.IntRange(1),
-              help="Rows (or triples) per result; longer results are cut and marked.")
+              help="Rows (or triples) per result; a query with more gets 400 naming the limit "
+                   "(never a partial result).")
 @click.option("--max-query-length", default=32_768, show_default=True, type=click.IntRange(1),
               help="Characters per query or update (413 beyond).")
 @click.option("--max-body", default=1_048_576, show_default=True, type=click.IntRange(1),
@@ -40,9 +41,14 @@ from kjgraph.store import ENV_VAR
 @click.option("--update-token", envvar="KJGRAPH_UPDATE_TOKEN", default=None,
               help="Enable SPARQL Update for requests with 'Authorization: Bearer TOKEN' "
                    "(opens the store writable; default: read-only). Also $KJGRAPH_UPDATE_TOKEN.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="HOST[:PORT]",
+              help="A host that SPARQL SERVICE (and LOAD, with the update token) may reach; repeat for "
+                   "more, '*' for any. Default: none, federated queries are refused (they let a client "
+                   "make the server fetch from any address).")
 def serve(store: Path | None, host: str, port: int, base_url: str | None, workers: int,
           time_limit: float, max_waiting: int, max_queue_wait: float | None, reserve_workers: int,
-          result_limit: int, max_query_length: int, max_body: int, update_token: str | None) -> None:
+          result_limit: int, max_query_length: int, max_body: int, update_token: str | None,
+          allow_service: tuple[str, ...]) -> None:
     """Serve the graph: SPARQL endpoint, resolvable IRIs, HTML pages, VoID, dumps.
 
     The server follows the store's builds: after `kjgraph build` it moves its workers to
@@ -56,7 +62,7 @@ def serve(store: Path | None, host: str, port: int, base_url: str | None, worker
                           time_limit=time_limit, max_waiting=max_waiting, max_queue_wait=max_queue_wait,
                           reserve_workers=reserve_workers, result_limit=result_limit,
                           max_query_length=max_query_length, max_body=max_body,
-                          update_token=update_token or None)
+                          update_token=update_token or None, allow_service=allow_service)
     config.resolve_store()
     from kjgraph.options import check_port_free
 

@@ -219,7 +219,7 @@ def label_index(store: ox.Store) -> list[tuple[str, str, str]]:
         store, f"SELECT ?x ?l WHERE {{ ?x {LABEL_PATH} ?l FILTER(isIRI(?x)) }} ORDER BY ?x")]
 
 
-_WHOLE_VIEWS: dict[int, Any] = {}
+_WHOLE_VIEWS: dict[tuple[int, bool], Any] = {}
 
 
 def neighbourhood_page(store: ox.Store, iri: str, lang: str = "en", link_base: str | None = None,
@@ -227,17 +227,33 @@ def neighbourhood_page(store: ox.Store, iri: str, lang: str = "en", link_base: s
     """The interactive neighbourhood rendering (kjgraph.render) of ``iri``, as a standalone page.
 
     The whole view is extracted once per worker process and reused; sources are left out of
-    the drawing (tooltips still cite them).
+    the drawing (tooltips still cite them), except for a source's own page: a source graph
+    (``graph/source/…``) or source (``id/source/…``) is drawn with what it is the source of.
+    Raises :class:`kjgraph.server.workers.JobError` (404) for a resource that is not in the
+    network (nothing to draw).
     """
     from kjgraph.query import KnowledgeGraph
-    from kjgraph.render import RenderOptions, neighbourhood_view, render_html, whole_view
+    from kjgraph.render import RenderError, RenderOptions, neighbourhood_view, render_html, whole_view
+    from kjgraph.server.workers import JobError
 
-    whole = _WHOLE_VIEWS.get(id(store))
-    if whole is None:
-        whole = _WHOLE_VIEWS[id(store)] = whole_view(KnowledgeGraph(store), sources=False)
-    view = neighbourhood_view(whole, iri, hops, lang if lang in ("en", "ko", "ja", "de") else "en")
-    return render_html(view, RenderOptions(lang=lang if lang in ("en", "ko", "ja", "de") else "en",
-                                           link_base=link_base))
+    def view(sources: bool) -> Any:
+        key = (id(store), sources)
+        if key not in _WHOLE_VIEWS:
+            _WHOLE_VIEWS[key] = whole_view(KnowledgeGraph(store), sources=sources)
+        return _WHOLE_VIEWS[key]
+
+    whole = view(False)
+    center = iri
+    if iri not in whole.nodes:
+        derived = _rows(store, "SELECT ?src WHERE { ?g prov:wasDerivedFrom ?src } LIMIT 1", g=ox.NamedNode(iri))
+        center = derived[0][0].value if derived and isinstance(derived[0][0], ox.NamedNode) else iri
+        whole = view(True)
+    try:
+        drawn = neighbourhood_view(whole, center, hops, lang if lang in ("en", "ko", "ja", "de") else "en")
+    except RenderError:
+        raise JobError(404, f"{iri} is not part of the network that kjgraph draws") from None
+    return render_html(drawn, RenderOptions(lang=lang if lang in ("en", "ko", "ja", "de") else "en",
+                                            link_base=link_base))
 
 
 def plot_svg(store: ox.Store, which: str = "timeline", lang: str = "en") -> bytes:

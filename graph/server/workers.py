@@ -194,7 +194,14 @@ def run_update(store: ox.Store, text: str, *, using: list[str], using_named: lis
 def _execute(store: ox.Store, job: tuple[str, dict[str, Any]]) -> Any:
     kind, args = job
     if kind == "query":
-        return run_query(store, **args)
+        try:
+            return run_query(store, **args)
+        except RuntimeError as exc:  # e.g. an unknown custom function: the query's own fault
+            raise JobError(400, f"the query cannot be evaluated: {exc}") from None
+        except OSError as exc:  # pyoxigraph reports SERVICE failures as OSError
+            if "SERVICE" in args["text"].upper():
+                raise JobError(502, f"a SERVICE endpoint could not be queried: {exc}") from None
+            raise
     if kind == "update":
         return run_update(store, **args)
     if kind == "call":  # a page-data function of kjgraph.server.data
