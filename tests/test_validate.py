@@ -31,6 +31,15 @@ EXPECTED = {
     "invalid-meeting-two-labels-in-one-language": (
         "kjg:event/m", "http://www.w3.org/2000/01/rdf-schema#label",
         "labels are tagged en, ko, ja or de (or a script variant), one per language"),
+    "invalid-anchor-quote-not-at-position": (
+        "kjg:segment/t", "", "the quote Abe met Park in Tokio. is not the text of the source at code points 0–22"),
+    "invalid-anchor-context-not-next-to-quote": (
+        "kjg:segment/t", "", "the context They agreed is not the text just before or after the quote"),
+    "invalid-anchor-record-does-not-cite-the-source": (
+        "kjg:annotation/a", "", "the record https://w3id.org/kjgraph/id/office/pm does not cite the source "
+        "https://w3id.org/kjgraph/id/source/src whose text is its evidence"),
+    "invalid-anchor-without-position": (
+        "kjg:segment/t", "http://www.w3.org/ns/oa#hasSelector", "a text segment has one oa:TextPositionSelector"),
 }
 
 
