@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -67,7 +68,8 @@ def _evidence(source: str, sentences: list[Sentence]) -> list[dict[str, Any]]:
     return out
 
 
-def source_record(x: Extraction, knowledge: Knowledge, meta: dict[str, Any], file: str | None) -> dict[str, Any]:
+def source_record(x: Extraction, knowledge: Knowledge, meta: dict[str, Any], file: str | None,
+                  document: str = "document.txt") -> dict[str, Any]:
     """The document's source record: an existing one with the same file or URL, else a new one."""
     for source in knowledge.sources.values():
         if (file and source.file == file) or (meta.get("url") and source.url == meta.get("url")) or (
@@ -85,6 +87,8 @@ def source_record(x: Extraction, knowledge: Knowledge, meta: dict[str, Any], fil
             record[key] = meta[key]
     if file:
         record["file"] = file
+    elif not meta.get("url"):
+        record["file"] = Path(document).name  # to be stored in graph/data/documents/ (see the notes)
     if published:
         record["published"] = str(published)
     record["language"] = meta.get("language") or x.document.lang
@@ -207,7 +211,7 @@ def _statement_record(x: Extraction, k: Knowledge, st: Statement, source: str, t
 def build_draft(x: Extraction, k: Knowledge, *, meta: dict[str, Any], file: str | None,
                 document: str) -> dict[str, Any]:
     """The draft of ``x`` as plain data (see the module's docstring)."""
-    source = source_record(x, k, meta, file)
+    source = source_record(x, k, meta, file, document)
     sid = source["id"]
     events: list[dict[str, Any]] = []
     for e in ([x.main] if x.main else []) + x.events:

@@ -144,6 +144,7 @@ def _titled_people(text: str, mentions: list[Mention], gaz: Gazetteer,
                     added.append(Mention(word_start, word_end, word, "person", (found[0].id,), "title"))
         else:
             for m in re.finditer(re.escape(title), text):
+                candidates: dict[str, tuple[int, int, str]] = {}
                 for p in people:
                     if p.id not in holders:
                         continue
@@ -153,9 +154,12 @@ def _titled_people(text: str, mentions: list[Mention], gaz: Gazetteer,
                         start = end - len(surname)
                         if start >= 0 and text[start:end] == surname and (
                                 start == 0 or not text[start - 1].isalnum() or gaz.lang == "ja"):
-                            if not _overlaps(start, end, mentions + added):
-                                added.append(Mention(start, end, surname, "person", (p.id,), "title"))
+                            candidates[p.id] = (start, end, surname)
                             break
+                if len(candidates) == 1:  # one holder of the office by that name on the day
+                    (pid, (start, end, surname)), = candidates.items()
+                    if not _overlaps(start, end, mentions + added):
+                        added.append(Mention(start, end, surname, "person", (pid,), "title"))
     return sorted(mentions + added, key=lambda m: m.start)
 
 
@@ -314,11 +318,15 @@ def _events(doc: Document, mentions: list[Mention], dates: list[FoundDate], gaz:
                     report.evidence.append(s)
                     others.append(report)
                     continue
-                # A described event: the words up to the next cue or the end of the sentence.
-                nxt = [s.start + h.start() for h in compiled(cue.pattern).finditer(s.text) if s.start + h.start() > at]
-                stop = min(nxt) if nxt else s.end
-                span = [m for m in mentions if at <= m.start < stop and m.id]
-                span_dates = [d for d in dates if at <= d.start < stop]
+                # A described event: the words from the cue to the next cue (or, where the language
+                # puts them first, from the cue before to this one).
+                hits = [s.start + h.start() for h in compiled(cue.pattern).finditer(s.text)]
+                if rules.event_span == "forward":
+                    lo_, hi_ = at, min([h for h in hits if h > at], default=s.end)
+                else:
+                    lo_, hi_ = max([h for h in hits if h < at], default=s.start), at
+                span = [m for m in mentions if lo_ <= m.start < hi_ and m.id]
+                span_dates = [d for d in dates if lo_ <= d.start < hi_]
                 place = _first_place(k, [m for m in span if m.kind == "place"], doc.text, rules)
                 date = span_dates[0].date if span_dates else None
                 same_place = place is None or place == main.place or place in k.containers.get(main.place or "", [])
@@ -440,8 +448,7 @@ def _statements(doc: Document, mentions: list[Mention], consumed: set[int], gaz:
                 for g_start, g_mentions in groups:
                     before = text[g_start:g_mentions[0].start - s.start]
                     topics = [m.ids[0] for m in g_mentions]
-                    distributive = any(compiled(p).search(text[lo:g_mentions[0].start - s.start])
-                                       for p in rules.distributive) and len(topics) > 1
+                    distributive = any(compiled(p).search(scope_text) for p in rules.distributive) and len(topics) > 1
                     anaphoric = any(compiled(p).search(before) for p in rules.anaphora)
                     chunks = [[t] for t in topics] if distributive else [topics]
                     for chunk in chunks:

@@ -101,6 +101,7 @@ class LanguageRules(_Strict):
     events: list[EventCue] = []
     locative_before: list[str] = []  # what stands before a place where something happens ("in ")
     locative_after: list[str] = []  # ... or after it (Korean and Japanese particles: "에서", "で")
+    event_span: Literal["forward", "backward"] = "forward"  # where a visit's place and people stand
     first_visit: str | None = None
     reciprocal: str | None = None
     dates: list[DateRule] = []

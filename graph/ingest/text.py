@@ -62,7 +62,10 @@ class Document:
             try:
                 loaded = YAML(typ="safe").load(match.group(1))
             except YAMLError as exc:
-                raise DocumentError(f"{name}: front matter is not YAML: {exc}") from None
+                mark = getattr(exc, "problem_mark", None)
+                where = f" (line {mark.line + 2})" if mark is not None else ""
+                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                raise DocumentError(f"{name}: front matter is not YAML{where}: {problem}") from None
             if not isinstance(loaded, dict):
                 raise DocumentError(f"{name}: front matter must be a mapping (title: …, published: …)")
             unknown = sorted(set(map(str, loaded)) - set(META_FIELDS))
