@@ -161,7 +161,7 @@ def test_a_curator_moves_a_draft_into_the_data_and_it_validates(catalog: Catalog
     source = draft["sources"][0]
     (data / "documents" / source["file"]).write_text(_body(INGEST / FIXTURE_DOCS["en"]) + "\n", encoding="utf-8")
     yaml = YAML()
-    (data / "sources" if (data / "sources").is_dir() else data).mkdir(exist_ok=True)
+    yaml.indent(mapping=2, sequence=4, offset=2)  # the data files' layout: "  - id: ..."
     with (data / "sources.yaml").open("a", encoding="utf-8") as out:
         yaml.dump([source], out)
     known = set(catalog.agreements)
