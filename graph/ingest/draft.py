@@ -250,20 +250,21 @@ def build_draft(x: Extraction, k: Knowledge, *, meta: dict[str, Any], file: str 
         "remarks": x.remarks,
         "notes": list(x.notes),
     }
-    draft = {
+    draft: dict[str, Any] = {
         "draft": {"document": document, "language": x.document.lang,
                   "reference_date": str(x.reference) if x.reference else None,
                   "reference_from": x.reference_from, "generated_by": f"kjgraph ingest {__version__}"},
         "sources": [source], "events": events, "agreements": agreements, "bodies": list(bodies.values()),
         "review": review,
     }
+    notes: list[str] = review["notes"]  # type: ignore[assignment]
     for kind in ("sources", "events", "agreements", "bodies"):
-        for rec in draft[kind]:
-            problem = check_record(kind, rec)
+        for drafted in draft[kind]:
+            problem = check_record(kind, drafted)
             if problem:
-                review["notes"].append(f"{kind} {rec.get('id')}: {problem}")
+                notes.append(f"{kind} {drafted.get('id')}: {problem}")
     if file is None:
-        review["notes"].append("Store the document (the text after any front matter) in graph/data/documents/ "
+        notes.append("Store the document (the text after any front matter) in graph/data/documents/ "
                                "and give its file name as the source's 'file': evidence offsets count in it.")
     return draft
 

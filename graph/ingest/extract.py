@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from kjgraph.dates import PartialDate
 from kjgraph.ingest.gazetteer import Entity, Gazetteer, Knowledge, Mention
-from kjgraph.ingest.rules import LanguageRules, common_rules, compiled
+from kjgraph.ingest.rules import LanguageRules, Trigger, common_rules, compiled
 from kjgraph.ingest.text import Document, Sentence, fold, words
 from kjgraph.ingest.when import FoundDate, find_dates
 
@@ -380,11 +380,11 @@ def _statements(doc: Document, mentions: list[Mention], consumed: set[int], gaz:
         if carried is not None and carried[0] != s.paragraph:
             carried = None
         text = s.text
-        hits: list[tuple[int, int, object]] = []
+        hits: list[tuple[int, int, Trigger]] = []
         for rule in rules.triggers:
             for h in compiled(rule.pattern).finditer(text):
                 hits.append((h.start(), h.end(), rule))
-        triggers: list[tuple[int, int, object]] = []
+        triggers: list[tuple[int, int, Trigger]] = []
         for hit in sorted(hits, key=lambda h: (h[0], -h[1])):
             if all(hit[0] >= t[1] or hit[1] <= t[0] for t in triggers):
                 triggers.append(hit)

@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import ahocorasick
-import snowballstemmer
+import ahocorasick  # type: ignore[import-not-found,unused-ignore]
+import snowballstemmer  # type: ignore[import-untyped]
 
 from kjgraph.dates import PartialDate
 from kjgraph.ingest.rules import LanguageRules, common_rules, load_rules
@@ -188,11 +188,11 @@ class Gazetteer:
             for form, via in self._forms(entity):
                 self._add(form, entity, via)
         for topic, forms in self.rules.terms.items():
-            entity = knowledge.get("topic", topic)
-            if entity is None:
+            concept = knowledge.get("topic", topic)
+            if concept is None:
                 raise ValueError(f"rules/{lang}.yaml: terms: unknown topic {topic!r}")
             for form in forms:
-                self._add(form, entity, "term")
+                self._add(form, concept, "term")
         for automaton in (self.latin, self.native):
             if len(automaton):
                 automaton.make_automaton()

@@ -16,7 +16,7 @@ How the relative forms resolve:
 
 >>> import datetime as dt
 >>> [(d.text, str(d.date)) for d in find_dates("Im Oktober des Vorjahres.", "de", dt.date(2026, 1, 13))]
-[('Oktober des Vorjahres', '2025-10')]
+[('Im Oktober des Vorjahres', '2025-10')]
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from dateparser.date import DateDataParser
-from dateparser.languages.loader import LocaleDataLoader
+from dateparser.date import DateDataParser  # type: ignore[import-untyped]
+from dateparser.languages.loader import LocaleDataLoader  # type: ignore[import-untyped]
 
 from kjgraph.dates import PartialDate
 from kjgraph.ingest.rules import load_rules
