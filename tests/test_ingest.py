@@ -253,3 +253,12 @@ def test_a_binary_file_is_refused_in_one_line(tmp_path: Path) -> None:
 def test_ingest_text_refuses_an_unknown_language(catalog: Catalog) -> None:
     with pytest.raises(IngestError, match="found 'fr'"):
         ingest_text("---\nlanguage: fr\n---\nUn texte.", catalog=catalog)
+
+
+@pytest.mark.parametrize("name", ["kjgraph.ingest.rules", "kjgraph.ingest.text", "kjgraph.ingest.when",
+                                  "kjgraph.ingest.gazetteer", "kjgraph.ingest.evaluate"])
+def test_docstring_examples_of_the_ingest_modules_run(name: str) -> None:
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS).failed == 0
