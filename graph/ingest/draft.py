@@ -56,7 +56,10 @@ def _plain(model: BaseModel) -> dict[str, Any]:
             return [walk(v) for v in value]
         return value
 
-    return walk(model)  # type: ignore[no-any-return]
+    data: dict[str, Any] = walk(model)
+    first = [k for k in ("id", "kind") if k in data]
+    last = [k for k in ("sources", "evidence", "claims") if k in data]
+    return {k: data[k] for k in first + [k for k in data if k not in first + last] + last}
 
 
 def _evidence(source: str, sentences: list[Sentence]) -> list[dict[str, Any]]:
@@ -285,6 +288,7 @@ def dump(draft: dict[str, Any]) -> str:
     yaml.width = 110
     yaml.allow_unicode = True
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.ignore_aliases = lambda *_args: True  # shared lists written out, no &anchors
     out = io.StringIO()
     out.write("# Draft records from `kjgraph ingest` — review them, move the accepted ones into the files of\n"
               "# graph/data/ (sources.yaml or sources/, events/<decade>.yaml, agreements.yaml, bodies.yaml),\n"

@@ -372,7 +372,8 @@ def _statements(doc: Document, mentions: list[Mention], consumed: set[int], gaz:
                 main: EventReport | None) -> tuple[list[Statement], list[dict[str, object]]]:
     k, rules = gaz.knowledge, gaz.rules
     common = common_rules()
-    both = sorted({c for _p, _r, c in (main.participants if main else []) if c})
+    both = sorted({c for _p, _r, c in (main.participants if main else []) if c},
+                  key=lambda c: (c != "kr", c != "jp", c))  # Korea, Japan, then the others
     statements: list[Statement] = []
     remarks: list[dict[str, object]] = []
     carried: tuple[int, list[str]] | None = None  # (paragraph, topics) of a framing phrase
