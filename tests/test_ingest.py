@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -30,6 +30,7 @@ from kjgraph.loader import Catalog, load_catalog
 from kjgraph.resources import data_dir
 
 from .conftest import FIXTURES, run_cli
+from .strategies import awkward_text
 
 INGEST = FIXTURES / "ingest"
 SEED_FILE = data_dir() / "documents" / "2026-01-13-nara-summit.de.txt"
@@ -262,3 +263,101 @@ def test_docstring_examples_of_the_ingest_modules_run(name: str) -> None:
     import importlib
 
     assert doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS).failed == 0
+
+
+# ---------------------------------------------------------------- names in every script
+
+@pytest.fixture(scope="module")
+def knowledge(catalog: Catalog) -> Knowledge:
+    return Knowledge.from_catalog(catalog)
+
+
+def test_every_name_of_every_person_finds_them_in_every_language(knowledge: Knowledge) -> None:
+    """Each person's labels (all languages and scripts), in a sentence, link to that person."""
+    people = [e for e in knowledge.entities.values() if e.kind == "person"]
+    for lang in ("de", "en", "ko", "ja"):
+        gaz = Gazetteer(knowledge, lang)
+        for person in people:
+            for tag, name in person.labels.items():
+                if (lang in ("ko", "ja")) != (tag.split("-")[0] in ("ko", "ja") and "Latn" not in tag):
+                    continue  # Latin names are read in de/en texts, Hangul and kanji in ko/ja texts
+                found = [m for m in gaz.find(f"{name} 2025") if m.kind == "person"]
+                assert found and person.id in found[0].ids, (lang, person.id, name, found)
+
+
+def test_romanisation_variants_find_korean_and_japanese_people(knowledge: Knowledge) -> None:
+    """Korean family names in their usual romanisations, Japanese names family-first (from the data)."""
+    from kjgraph.ingest.rules import common_rules
+
+    gaz = Gazetteer(knowledge, "en")
+    checked = 0
+    for person in (e for e in knowledge.entities.values() if e.kind == "person"):
+        parts = person.labels["en"].split()
+        if len(parts) != 2:
+            continue
+        variants = []
+        if person.country == "kr" and person.labels.get("ko"):
+            given = parts[1]
+            for roman in common_rules().korean_surname_romanisations.get(person.labels["ko"][0], []):
+                variants += [f"{roman} {given}", f"{roman} {given.replace('-', '')}"]
+        elif person.country == "jp":
+            variants.append(f"{parts[1]} {parts[0]}")
+        for variant in variants:
+            found = [m for m in gaz.find(f"On Monday {variant} spoke.") if m.kind == "person"]
+            assert found and person.id in found[0].ids, (person.id, variant, found)
+            checked += 1
+    assert checked >= 40
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    ("en", "They visited the site of the Chousei coal-mine disaster.", "1942-02-03-chosei-coal-mine-disaster"),
+    ("en", "They visited the site of the Chosei coal-mine disaster.", "1942-02-03-chosei-coal-mine-disaster"),
+    ("ja", "両首脳は奈良で会談した。", "nara"),
+    ("ko", "두 정상은 경주에서 만났다.", "gyeongju"),
+])
+def test_spelling_and_suffix_variants_of_places_and_events(knowledge: Knowledge, lang: str, text: str,
+                                                           expected: str) -> None:
+    assert expected in {i for m in Gazetteer(knowledge, lang).find(text) for i in m.ids}
+
+
+def test_a_common_word_is_not_taken_for_a_name(knowledge: Knowledge) -> None:
+    # 나라 is "country" as well as Nara: only 나라시 / 나라현 name the city and the prefecture.
+    found = Gazetteer(knowledge, "ko").find("두 나라는 협력하기로 했다. 나라시에서 만났다.")
+    assert [(m.text, m.ids) for m in found] == [("나라시", ("nara",))]
+
+
+def test_names_the_graph_does_not_know_are_listed_not_guessed(catalog: Catalog, knowledge: Knowledge) -> None:
+    text = ("---\nlanguage: en\npublished: 2025-09-15\n---\n"
+            "Foreign Minister Cho Hyun met Foreign Minister Takeshi Iwaya in Tokyo on Monday. "
+            "The two ministers agreed to expand cooperation in economic security.")
+    draft = ingest_text(text, catalog=catalog)
+    unknown = {u["text"] for u in draft["review"]["unknown_mentions"]}
+    names = {n for e in knowledge.entities.values() for n in e.labels.values()}
+    for name in ("Cho Hyun", "Takeshi Iwaya"):
+        if name not in names:  # a person the graph does not hold: listed, linked to nothing
+            assert name in unknown
+            assert all(name not in link["text"] for link in draft["review"]["links"])
+    assert {link["id"] for link in draft["review"]["links"]} >= {"tokyo", "economic-security"}
+
+
+@settings(deadline=None, max_examples=60)
+@given(text=st.one_of(awkward_text(40), st.text(max_size=300),
+                      st.lists(st.sampled_from(["Am 13. Januar 2026", "Präsident Lee", "vereinbarten", " und ",
+                                                "---\n", "title: x\n", "지난 30일", "합의했다", "。", "高市首相",
+                                                "Gipfeltreffen in Nara", ", sowie die ", "\n", "\r\n", "."]),
+                               max_size=30).map("".join)))
+def test_any_text_gives_a_draft_or_a_clear_error(text: str, catalog: Catalog) -> None:
+    """Arbitrary text never makes the ingest fail with anything but IngestError, and every
+    drafted record is valid data whose evidence is the document's text at its offsets."""
+    for lang in ("de", "ko"):
+        try:
+            draft = ingest_text(text, lang=lang, catalog=catalog)
+        except IngestError:
+            continue
+        body = Document.parse(text, lang=lang).text
+        for kind in ("sources", "events", "agreements", "bodies"):
+            for record in draft[kind]:
+                assert check_record(kind, record) is None, (kind, record)
+                for e in record.get("evidence", []):
+                    if e["source"] == draft["sources"][0]["id"]:
+                        assert body[e["start"]:e["end"]] == e["quote"]

@@ -219,12 +219,11 @@ class Gazetteer:
                 yield f"{parts[1]} {parts[0]}"  # family-first or given-first order
             if entity.country == "kr" and len(parts) >= 2:
                 given = " ".join(parts[1:])
-                yield f"{parts[0]} {given.replace('-', '')}"
-                yield f"{parts[0]} {given.replace('-', ' ')}"
                 family = self._korean_family(entity)
-                for roman in self.common.korean_surname_romanisations.get(family or "", []):
-                    if roman.lower() != parts[0].lower():
-                        yield f"{roman} {given}"
+                for roman in [parts[0], *self.common.korean_surname_romanisations.get(family or "", [])]:
+                    for form in {given, given.replace("-", ""), given.replace("-", " ")}:
+                        if (roman, form) != (parts[0], given):
+                            yield f"{roman} {form}"
         if entity.kind == "place" and entity.place_kind in ("City", "Region") and not latin:
             for suffix in ("시", "현", "도", "군", "市", "県", "府", "都", "道"):
                 if text.endswith(suffix) and len(text) - len(suffix) >= 2:
