@@ -31,6 +31,11 @@ EXPECTED = {
     "invalid-meeting-two-labels-in-one-language": (
         "kjg:event/m", "http://www.w3.org/2000/01/rdf-schema#label",
         "labels are tagged en, ko, ja or de (or a script variant), one per language"),
+}
+
+
+# the evidence shapes (text anchors, docs/decisions/20261201-text-anchors.md)
+EXPECTED.update({
     "invalid-anchor-quote-not-at-position": (
         "kjg:segment/t", "", "the quote Abe met Park in Tokio. is not the text of the source at code points 0–22"),
     "invalid-anchor-context-not-next-to-quote": (
@@ -40,7 +45,7 @@ EXPECTED = {
         "https://w3id.org/kjgraph/id/source/src whose text is its evidence"),
     "invalid-anchor-without-position": (
         "kjg:segment/t", "http://www.w3.org/ns/oa#hasSelector", "a text segment has one oa:TextPositionSelector"),
-}
+})
 
 
 def load(name: str) -> rdflib.Graph:
