@@ -34,6 +34,11 @@ EXPECTED = {
 }
 
 
+def load(name: str) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=PREFIXES + (SHAPES / f"{name}.ttl").read_text(encoding="utf-8"),
+                                format="turtle")
+
+
 # the evidence shapes (text anchors, docs/decisions/20261201-text-anchors.md)
 EXPECTED.update({
     "invalid-anchor-quote-not-at-position": (
@@ -46,11 +51,6 @@ EXPECTED.update({
     "invalid-anchor-without-position": (
         "kjg:segment/t", "http://www.w3.org/ns/oa#hasSelector", "a text segment has one oa:TextPositionSelector"),
 })
-
-
-def load(name: str) -> rdflib.Graph:
-    return rdflib.Graph().parse(data=PREFIXES + (SHAPES / f"{name}.ttl").read_text(encoding="utf-8"),
-                                format="turtle")
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in SHAPES.glob("valid-*.ttl")))
