@@ -361,3 +361,22 @@ def test_any_text_gives_a_draft_or_a_clear_error(text: str, catalog: Catalog) ->
                 for e in record.get("evidence", []):
                     if e["source"] == draft["sources"][0]["id"]:
                         assert body[e["start"]:e["end"]] == e["quote"]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("draft: {document: x}\nsources: [\n", "not a readable draft"),
+    ("- id: x\n", "not a readable draft: not a kjgraph ingest draft"),
+])
+def test_a_broken_draft_is_refused_in_one_line(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "draft.yaml"
+    path.write_text("# edited\n" + content, encoding="utf-8")
+    result = run_cli("ingest", str(path), "--diff")
+    assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_draft_with_malformed_records_gets_a_diff_line_per_problem(catalog: Catalog) -> None:
+    draft = {"draft": {}, "sources": "x", "events": [1], "agreements": [{"id": "Not A Slug", "kind": "Commitment"}]}
+    lines = diff(draft, Knowledge.from_catalog(catalog))
+    assert lines[0] == "! sources: expected a list of records, found str"
+    assert lines[1] == "! events 1: expected a record (a mapping with an 'id')"
+    assert lines[2].startswith("! agreements Not A Slug: ")

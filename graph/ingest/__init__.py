@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from ruamel.yaml.error import YAMLError
 
 from kjgraph.errors import KjgraphError
 
@@ -79,7 +80,8 @@ def ingest_text(raw: str, *, lang: str | None = None, catalog: Any, meta: dict[s
 @click.option("--url", help="Where it was published.")
 @click.option("--kind", type=click.Choice(["NewsArticle", "OfficialStatement", "WebPage", "TreatyText",
                                            "EncyclopediaArticle"]), help="Kind of source (default NewsArticle).")
-@click.option("--publisher-type", help="official, news-agency, newspaper, broadcaster, reference or other.")
+@click.option("--publisher-type", type=click.Choice(["official", "news-agency", "newspaper", "broadcaster",
+                                                     "reference", "other"]), help="Who stands behind the text.")
 @click.option("--source-id", help="Id for the source record (default: made from publisher, date and title).")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft here.")
 @click.option("--diff", "show_diff", is_flag=True,
@@ -108,8 +110,9 @@ def ingest_command(file: Path, lang: str | None, title: str | None, publisher: s
     if file.suffix in (".yaml", ".yml") and raw.lstrip().startswith(("#", "draft:")):
         try:
             draft = drafts.load(raw)
-        except ValueError as exc:
-            raise IngestError(f"{file}: {exc}") from None
+        except (ValueError, YAMLError) as exc:
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise IngestError(f"{file}: not a readable draft: {problem}") from None
         if not show_diff:
             raise IngestError(f"{file} is a draft already; use --diff to see what it would change")
     else:

@@ -315,7 +315,14 @@ def diff(draft: dict[str, Any], k: Knowledge) -> list[str]:
     existing = {"sources": k.sources, "events": k.events, "agreements": k.agreements, "bodies": k.bodies}
     lines: list[str] = []
     for kind in ("sources", "events", "agreements", "bodies"):
-        for rec in draft.get(kind) or []:
+        records = draft.get(kind) or []
+        if not isinstance(records, list):
+            lines.append(f"! {kind}: expected a list of records, found {type(records).__name__}")
+            continue
+        for rec in records:
+            if not isinstance(rec, dict):
+                lines.append(f"! {kind} {_short(rec)}: expected a record (a mapping with an 'id')")
+                continue
             rid = rec.get("id")
             problem = check_record(kind, rec)
             if problem:
