@@ -26,6 +26,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SDO, SKOS, TIME
 
 from kjgraph import records as r
+from kjgraph.anchors import document_text, write_anchors
 from kjgraph.dates import PartialDate
 from kjgraph.loader import Catalog, tenure_covering
 from kjgraph.namespaces import (
@@ -34,6 +35,7 @@ from kjgraph.namespaces import (
     GEO,
     ID,
     KJO,
+    OA,
     ONTOLOGY_GRAPH,
     SEM,
     SOURCES_GRAPH,
@@ -218,7 +220,7 @@ class _Writer:
             document = self.catalog.root / "documents" / source.file
             g.add((s, SDO.url, URIRef(f"{BASE}document/{source.file}")))
             if document.is_file():
-                text = document.read_text(encoding="utf-8").strip()
+                text = document_text(document)  # the text that evidence offsets count in
                 g.add((s, SDO.text, Literal(text, lang=source.language)))
         if source.publisher:
             publisher = ID.publisher(slugify(source.publisher))
@@ -522,7 +524,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
     """All quads of the graph: the ontology, the vocabulary, the sources and their facts."""
     ds = Dataset()
     for prefix, ns in (("kjo", KJO._NS), ("schema", SDO), ("skos", SKOS), ("prov", PROV),
-                       ("org", ORG), ("time", TIME), ("dcterms", DCTERMS), ("geo", GEO)):
+                       ("org", ORG), ("time", TIME), ("dcterms", DCTERMS), ("geo", GEO),
+                       ("oa", OA._NS)):
         ds.bind(prefix, ns)
     ontology = ds.graph(ONTOLOGY_GRAPH)
     for triple in load_ontology():
@@ -539,6 +542,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
                          ("coverage", writer.coverage)):
         for record in catalog.of_kind(kind).values():
             method(record)
+    # Evidence: each record's sentence in a stored document, as W3C Web Annotations.
+    write_anchors(ds, catalog, writer.iri, lambda kind, rid, lang: localized(catalog.of_kind(kind)[rid], lang))
     # The default graph holds the union of all named graphs, once: generic SPARQL clients
     # and every engine see each fact once, while GRAPH ?g still tells who says so.
     union = ds.graph(DATASET_DEFAULT_GRAPH_ID)

@@ -75,6 +75,7 @@ PREFIXES = {
     "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "oa": "http://www.w3.org/ns/oa#",
 }
 #: One prefix per kind of instance, e.g. ``person:lee-jae-myung`` (SPARQL local names cannot hold '/').
 KINDS = ("agreement", "country", "event", "office", "organization", "participation", "person",

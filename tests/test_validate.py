@@ -85,7 +85,7 @@ def twin(name: str) -> str:
     """The valid fixture an invalid one differs from in one respect."""
     stem = name.removeprefix("invalid-")
     return next(v for v in ("valid-" + p for p in ("meeting", "tenure", "person", "agreement", "body",
-                                                    "call", "visit", "source", "coverage"))
+                                                    "call", "visit", "source", "coverage", "anchor"))
                 if stem.startswith(v.removeprefix("valid-")) or (v, stem) in {
                     ("valid-body", "office-of-a-city"), ("valid-visit", "venue-outside-the-place")})
 
@@ -93,6 +93,20 @@ def twin(name: str) -> str:
 def load(name: str) -> rdflib.Graph:
     return rdflib.Graph().parse(data=PREFIXES + (SHAPES / f"{name}.ttl").read_text(encoding="utf-8"),
                                 format="turtle")
+
+
+# the evidence shapes (text anchors, docs/decisions/20261201-text-anchors.md)
+EXPECTED.update({
+    "invalid-anchor-quote-not-at-position": (
+        "kjg:segment/t", "", "the quote Abe met Park in Tokio. is not the text of the source at code points 0–22"),
+    "invalid-anchor-context-not-next-to-quote": (
+        "kjg:segment/t", "", "the context They agreed is not the text just before or after the quote"),
+    "invalid-anchor-record-does-not-cite-the-source": (
+        "kjg:annotation/a", "", "the record https://w3id.org/kjgraph/id/office/pm does not cite the source "
+        "https://w3id.org/kjgraph/id/source/src whose text is its evidence"),
+    "invalid-anchor-without-position": (
+        "kjg:segment/t", "http://www.w3.org/ns/oa#hasSelector", "a text segment has one oa:TextPositionSelector"),
+})
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in SHAPES.glob("valid-*.ttl")))

@@ -80,7 +80,8 @@ def exists(store: ox.Store, iri: str) -> bool:
 def describe(store: ox.Store, iri: str, page: int = 1, page_size: int = PAGE_SIZE) -> dict[str, Any]:
     """Everything a resource page shows: labels, types, statements and inverse statements
     (one page of each) with the named graphs (sources) that state them, labels of the
-    related resources, and the sources' own descriptions."""
+    related resources, the sources' own descriptions, and the evidence: the sentences of
+    stored sources anchored to it (``evidence``, in document order)."""
     node = ox.NamedNode(iri)
     offset = (max(page, 1) - 1) * page_size
     labels = [(row[0].value, row[0].language or "")
@@ -104,9 +105,19 @@ def describe(store: ox.Store, iri: str, page: int = 1, page_size: int = PAGE_SIZ
     sources = {row[0].value: row[1].value for row in _rows(
         store, "SELECT ?g ?src WHERE { VALUES ?g { " + " ".join(str(ox.NamedNode(g)) for g in graphs)
         + " } ?g prov:wasDerivedFrom ?src }")} if graphs else {}
+    evidence = [
+        {"about": row[0].value, "quote": row[1].value, "source": row[2].value,
+         "start": int(row[3].value), "end": int(row[4].value)}
+        for row in _rows(store, """
+        SELECT DISTINCT ?about ?quote ?source ?start ?end WHERE {
+          { BIND(?r AS ?about) } UNION { ?r kjo:resultedIn ?about } UNION { ?about kjo:partOf ?r }
+          ?annotation oa:hasBody ?about ; oa:hasTarget ?segment .
+          ?segment oa:hasSource ?source ; oa:hasSelector ?q , ?p .
+          ?q oa:exact ?quote . ?p oa:start ?start ; oa:end ?end .
+        } ORDER BY ?source ?start ?about""", r=node)]
     related = ([p for p, *_x in statements] + [o[1] for _p, o, _g in statements if o[0] == "uri"]
                + [s[1] for s, *_x in inverse if s[0] == "uri"] + [p for _s, p, _g in inverse]
-               + types + graphs + list(sources.values()))
+               + types + graphs + list(sources.values()) + [e["about"] for e in evidence])
     own = [ox.Triple(node, ox.NamedNode(p), _node(o)) for p, o, _g in statements]
     return {
         "iri": iri, "labels": labels, "types": types, "statements": statements, "inverse": inverse,
@@ -114,6 +125,9 @@ def describe(store: ox.Store, iri: str, page: int = 1, page_size: int = PAGE_SIZ
         "sources": sources, "related_labels": labels_of(store, related),
         "jsonld": ox.serialize(own, format=ox.RdfFormat.JSON_LD).decode() if own else "{}",
         "is_graph": store.contains_named_graph(node),
+        # Sentences of stored sources that support the resource, the statements that resulted
+        # from it and its parts (W3C Web Annotation text anchors): [{about, quote, source, start, end}]
+        "evidence": evidence,
     }
 
 
