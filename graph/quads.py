@@ -96,8 +96,9 @@ def superclasses(ontology: Graph) -> dict[URIRef, set[URIRef]]:
     """Each class with every class above it (reflexive, transitive)."""
     closure: dict[URIRef, set[URIRef]] = {}
     for cls in set(ontology.subjects(RDF.type, OWL.Class)):
-        closure[cls] = {c for c in ontology.transitive_objects(cls, RDFS.subClassOf)
-                        if isinstance(c, URIRef)}
+        if isinstance(cls, URIRef):
+            closure[cls] = {c for c in ontology.transitive_objects(cls, RDFS.subClassOf)
+                            if isinstance(c, URIRef)}
     return closure
 
 
@@ -288,7 +289,8 @@ class _Writer:
             g.add((s, ORG.organization, self.iri("places", office.country)))
             g.add((s, KJO.acting, Literal(tenure.acting)))
             g.add((ID.person(tenure.person), ORG.holds, ID.office(tenure.office)))
-            g.add((s, ORG.memberDuring, interval))
+            if interval is not None:
+                g.add((s, ORG.memberDuring, interval))
             for lang, name in person.labels.items():
                 office_name = office.labels.get(lang, office.labels["en"])
                 acting = {"en": "acting ", "de": "kommissarisch "}.get(lang, "") if tenure.acting else ""

@@ -372,7 +372,7 @@ class _Generator:
                 self.w.add(s, k("officeOf"), ident("country", country), g)
                 self.w.add(s, iri(ORG + "postIn"), ident("country", country), g)
                 self.offices[country].append(slug)
-        self.topic_iris = []
+        self.topic_iris: list[str] = []
         for t in range(self.topics):
             s = ident("topic", f"synth-topic-{t + 1:04d}")
             self.types(s, "Topic", g)

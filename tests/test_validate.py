@@ -45,7 +45,12 @@ EXPECTED = {
     # the ontology's own terms: disjoint classes, declared terms
     "invalid-person-is-also-a-place": (
         "kjg:person/abe", "",
-        "a resource cannot be both a Person and a Place: the ontology declares these classes disjoint"),
+        "a person cannot also be a place, an event, an outcome, an organisation, a source, a topic or "
+        "a term of office: the ontology declares these classes disjoint"),
+    "invalid-meeting-is-also-a-visit": (
+        "kjg:event/m", "",
+        "a visit cannot also be a leaders' meeting: a visit contains its meetings (the ontology declares "
+        "these classes disjoint)"),
     "invalid-person-undeclared-property": (
         "kjg:person/abe", "",
         "kjo:nationality is not a property the kjgraph ontology declares; check its spelling "
