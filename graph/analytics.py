@@ -71,7 +71,7 @@ SELECT ?event (MAX(?d) AS ?day) WHERE { ?event a kjo:Event ; kjo:earliestDate ?d
 _LEADER_PARTICIPATION = """
 SELECT DISTINCT ?event ?leader WHERE {
   VALUES ?office { office:president-kr office:prime-minister-jp }
-  ?event a kjo:DiplomaticMeeting ;
+  ?event a kjo:LeadersMeeting ;  # the counting rule: each leaders' meeting, never a visit
          kjo:participation/kjo:inCapacityOf/kjo:office office:president-kr ;
          kjo:participation/kjo:inCapacityOf/kjo:office office:prime-minister-jp ;
          kjo:participation ?part .

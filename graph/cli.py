@@ -299,6 +299,7 @@ def docs(out: Path) -> None:
 # Commands defined next to the code they drive (their modules import heavy libraries lazily).
 from kjgraph.analytics import analyze  # noqa: E402
 from kjgraph.build import load_command  # noqa: E402
+from kjgraph.ingest import ingest_command  # noqa: E402
 from kjgraph.plots import plot  # noqa: E402
 from kjgraph.remote import push_command  # noqa: E402
 from kjgraph.render import render_command  # noqa: E402
@@ -307,6 +308,7 @@ from kjgraph.synthetic import synth_command  # noqa: E402
 
 for _command in (serve, publish, render_command, analyze, plot, push_command, load_command, synth_command):
     main.add_command(_command)
+main.add_command(ingest_command)
 
 
 if __name__ == "__main__":

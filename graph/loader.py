@@ -131,6 +131,9 @@ def load_catalog(root: Path | str | None = None) -> Catalog:
             _read_record(catalog, kind, node, where, problems)
     if not problems:
         problems.extend(check_references(catalog))
+        from kjgraph.anchors import check_evidence  # the text anchors (evidence) in documents/
+
+        problems.extend(check_evidence(catalog))
     if problems:
         raise DataError(problems)
     return catalog

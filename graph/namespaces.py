@@ -20,6 +20,32 @@ GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 
+
+class OA(DefinedNamespace):
+    """W3C Web Annotation Vocabulary, ``http://www.w3.org/ns/oa#`` (the terms kjgraph uses).
+
+    RDFLib has no constant for it; ``_fail`` catches a misspelt term.
+    """
+
+    _NS = Namespace("http://www.w3.org/ns/oa#")
+    _fail = True
+
+    Annotation: URIRef
+    SpecificResource: URIRef
+    TextPositionSelector: URIRef
+    TextQuoteSelector: URIRef
+    describing: URIRef
+    end: URIRef
+    exact: URIRef
+    hasBody: URIRef
+    hasSelector: URIRef
+    hasSource: URIRef
+    hasTarget: URIRef
+    motivatedBy: URIRef
+    prefix: URIRef
+    start: URIRef
+    suffix: URIRef
+
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 SHAPES = Namespace(BASE + "shapes#")
 
@@ -57,6 +83,7 @@ class KJO(DefinedNamespace):
     MinisterialMeeting: URIRef
     Office: URIRef
     OfficialVisit: URIRef
+    Outcome: URIRef
     Organization: URIRef
     Participation: URIRef
     Person: URIRef

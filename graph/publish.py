@@ -16,6 +16,7 @@ import json
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from kjgraph.namespaces import BASE
 from kjgraph.server import data, pages, void
@@ -62,6 +63,23 @@ def _write(path: Path, content: str | bytes) -> None:
         path.write_bytes(content)
 
 
+def _safe_rest(rest: str) -> bool:
+    """Can the IRI path ``rest`` (after the base) name a file inside the site? No empty, ``.``
+    or ``..`` segment, no NUL or backslash (nothing may be written outside ``out``)."""
+    segments = rest.split("/")
+    return bool(rest) and "\x00" not in rest and "\\" not in rest and \
+        all(seg not in ("", ".", "..") for seg in segments)
+
+
+def _gzip_file(source: Path, target: Path) -> None:
+    """``target`` = gzip of ``source``, written to a temporary file and renamed into place."""
+    tmp = target.with_name(target.name + ".part")
+    with source.open("rb") as src, tmp.open("wb") as raw, \
+            gzip.GzipFile(fileobj=raw, mode="wb", filename=source.name, mtime=int(source.stat().st_mtime)) as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+    tmp.replace(target)
+
+
 def publish_site(location: StoreLocation, out: Path, *, endpoint: str | None = None,
                  root: str = "/", lang: str = "en") -> dict[str, Any]:
     """Write the static site for the store at ``location`` into ``out``; return counts."""
@@ -81,11 +99,11 @@ def publish_site(location: StoreLocation, out: Path, *, endpoint: str | None = N
     def class_href(cls: str) -> str:
         return f"{site.root}class/{class_ids[cls]}.html"
 
-    resources = data.all_resources(store)
+    resources = [iri for iri in data.all_resources(store) if _safe_rest(iri[len(BASE):])]
     for iri in resources:
         rest = iri[len(BASE):]
         r = data.describe(store, iri, 1, page_size=10_000)  # one page per resource on a static host
-        formats = {name: f"{site.root}doc/{rest}.{ext}" for name, ext in
+        formats = {name: f"{site.root}doc/{quote(rest)}.{ext}" for name, ext in
                    (("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf"))}
         from kjgraph.server.app import _Formats
 
@@ -101,12 +119,11 @@ def publish_site(location: StoreLocation, out: Path, *, endpoint: str | None = N
     # dumps
     dump_names: list[str] = []
     if location.exists() and location.dumps().is_dir():
-        for dump in sorted(location.dumps().iterdir()):
+        for dump in sorted(p for p in location.dumps().iterdir() if p.is_file() and not p.name.endswith(".gz")):
             target = out / "dumps" / dump.name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(dump, target)
-            with dump.open("rb") as src, gzip.open(target.with_name(dump.name + ".gz"), "wb") as dst:
-                shutil.copyfileobj(src, dst)
+            _gzip_file(dump, target.with_name(dump.name + ".gz"))
             dump_names += [dump.name, dump.name + ".gz"]
             files += 2
     manifest = location.manifest()
@@ -120,7 +137,8 @@ def publish_site(location: StoreLocation, out: Path, *, endpoint: str | None = N
         c = data.instances(store, cls, 1, page_size=100_000)
         write(f"class/{n}.html", pages.render("class.html", site, lang, c=c, labels_map=c["labels"],
                                               page_href=lambda _n: ""))
-    index = [[site.link(iri), label, language] for iri, label, language in data.label_index(store)]
+    index = [[href, label, language] for iri, label, language in data.label_index(store)
+             if (href := site.link(iri)) is not None]
     write("search.html", pages.render("search.html", site, lang, q="", results=[], static=True,
                                       index_json=json.dumps(index, ensure_ascii=False),
                                       search_js=pages.Markup(pages.static_text("search.js"))))

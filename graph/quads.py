@@ -26,6 +26,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SDO, SKOS, TIME
 
 from kjgraph import records as r
+from kjgraph.anchors import document_text, write_anchors
 from kjgraph.dates import PartialDate
 from kjgraph.loader import Catalog, tenure_covering
 from kjgraph.namespaces import (
@@ -34,6 +35,7 @@ from kjgraph.namespaces import (
     GEO,
     ID,
     KJO,
+    OA,
     ONTOLOGY_GRAPH,
     SEM,
     SOURCES_GRAPH,
@@ -94,8 +96,9 @@ def superclasses(ontology: Graph) -> dict[URIRef, set[URIRef]]:
     """Each class with every class above it (reflexive, transitive)."""
     closure: dict[URIRef, set[URIRef]] = {}
     for cls in set(ontology.subjects(RDF.type, OWL.Class)):
-        closure[cls] = {c for c in ontology.transitive_objects(cls, RDFS.subClassOf)
-                        if isinstance(c, URIRef)}
+        if isinstance(cls, URIRef):
+            closure[cls] = {c for c in ontology.transitive_objects(cls, RDFS.subClassOf)
+                            if isinstance(c, URIRef)}
     return closure
 
 
@@ -218,7 +221,7 @@ class _Writer:
             document = self.catalog.root / "documents" / source.file
             g.add((s, SDO.url, URIRef(f"{BASE}document/{source.file}")))
             if document.is_file():
-                text = document.read_text(encoding="utf-8").strip()
+                text = document_text(document)  # the text that evidence offsets count in
                 g.add((s, SDO.text, Literal(text, lang=source.language)))
         if source.publisher:
             publisher = ID.publisher(slugify(source.publisher))
@@ -286,7 +289,8 @@ class _Writer:
             g.add((s, ORG.organization, self.iri("places", office.country)))
             g.add((s, KJO.acting, Literal(tenure.acting)))
             g.add((ID.person(tenure.person), ORG.holds, ID.office(tenure.office)))
-            g.add((s, ORG.memberDuring, interval))
+            if interval is not None:
+                g.add((s, ORG.memberDuring, interval))
             for lang, name in person.labels.items():
                 office_name = office.labels.get(lang, office.labels["en"])
                 acting = {"en": "acting ", "de": "kommissarisch "}.get(lang, "") if tenure.acting else ""
@@ -522,7 +526,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
     """All quads of the graph: the ontology, the vocabulary, the sources and their facts."""
     ds = Dataset()
     for prefix, ns in (("kjo", KJO._NS), ("schema", SDO), ("skos", SKOS), ("prov", PROV),
-                       ("org", ORG), ("time", TIME), ("dcterms", DCTERMS), ("geo", GEO)):
+                       ("org", ORG), ("time", TIME), ("dcterms", DCTERMS), ("geo", GEO),
+                       ("oa", OA._NS)):
         ds.bind(prefix, ns)
     ontology = ds.graph(ONTOLOGY_GRAPH)
     for triple in load_ontology():
@@ -539,6 +544,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
                          ("coverage", writer.coverage)):
         for record in catalog.of_kind(kind).values():
             method(record)
+    # Evidence: each record's sentence in a stored document, as W3C Web Annotations.
+    write_anchors(ds, catalog, writer.iri, lambda kind, rid, lang: localized(catalog.of_kind(kind)[rid], lang))
     # The default graph holds the union of all named graphs, once: generic SPARQL clients
     # and every engine see each fact once, while GRAPH ?g still tells who says so.
     union = ds.graph(DATASET_DEFAULT_GRAPH_ID)

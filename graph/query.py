@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from kjgraph.errors import QueryError
 from kjgraph.library import LibraryQuery, bind_values, get_query
 from kjgraph.namespaces import BASE
+from kjgraph.sparql_text import EVERY_HOST, check_query
 from kjgraph.store import StoreLocation
 from kjgraph.text import display_text, xml_document
 
@@ -74,6 +75,7 @@ PREFIXES = {
     "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "oa": "http://www.w3.org/ns/oa#",
 }
 #: One prefix per kind of instance, e.g. ``person:lee-jae-myung`` (SPARQL local names cannot hold '/').
 KINDS = ("agreement", "country", "event", "office", "organization", "participation", "person",
@@ -422,6 +424,7 @@ class KnowledgeGraph:
         """
         if bindings:
             sparql = bind_values(sparql, bindings)  # type: ignore[arg-type]
+        check_query(sparql, allow_service=EVERY_HOST)  # nesting that would crash the engine: QueryError
         try:
             result = self.store.query(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:

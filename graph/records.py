@@ -91,10 +91,40 @@ class Record(BaseModel):
         return value
 
 
+class Evidence(BaseModel):
+    """The words of a stored document that support a record: a text anchor.
+
+    ``source`` is a source with a ``file`` in ``data/documents/``; ``quote`` is the exact
+    text (usually one sentence), ``start``/``end`` its position in the document in Unicode
+    code points (``end`` exclusive). Give the quote, the offsets, or both; the loader checks
+    that they agree with the document (:mod:`kjgraph.anchors`).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: Slug
+    quote: str | None = None
+    start: Annotated[int, Field(ge=0)] | None = None
+    end: Annotated[int, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _anchored(self) -> Evidence:
+        if (self.start is None) != (self.end is None):
+            raise ValueError("give both 'start' and 'end' (code-point offsets), or neither")
+        if self.quote is None and self.start is None:
+            raise ValueError("evidence needs the 'quote', or its 'start' and 'end' in the document")
+        if self.quote is not None and not self.quote.strip():
+            raise ValueError("the quote is empty")
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError(f"'end' ({self.end}) must be after 'start' ({self.start})")
+        return self
+
+
 class Sourced(Record):
     """A factual record: it must cite at least one source."""
 
     sources: Annotated[list[Slug], Field(min_length=1)]
+    evidence: list[Evidence] = []  # text anchors in the cited sources' stored documents
 
 
 PublisherType = Literal["official", "news-agency", "newspaper", "broadcaster", "reference", "other"]
@@ -201,6 +231,7 @@ class Claim(BaseModel):
     end: Date | None = None
     place: Slug | None = None
     participants: list[Participant] = []
+    evidence: list[Evidence] = []
 
 
 class Event(Sourced):
@@ -277,6 +308,7 @@ class BodyClaim(BaseModel):
     sources: Annotated[list[Slug], Field(min_length=1)]
     labels: dict[str, str] = {}
     topics: list[Slug] = []
+    evidence: list[Evidence] = []
 
 
 class Body(Sourced):

@@ -64,6 +64,7 @@ from kjgraph.query import (
     solutions,
     used_prefixes,
 )
+from kjgraph.sparql_text import EVERY_HOST, check_query, check_update
 from kjgraph.store import StoreLocation
 
 #: The named graph that holds the union of all graphs on a server (layout ``union-graph``).
@@ -384,6 +385,7 @@ class RemoteGraph:
             sparql = bind_values(sparql, bindings)  # type: ignore[arg-type]
         check_prefixes(sparql)
         text = with_prefixes(without_undef(sparql))
+        check_query(text, allow_service=EVERY_HOST)  # nesting that crashes engines: QueryError
         form = query_form(text)
         if form != "UPDATE":
             text = with_dataset(text, *self.dataset())
@@ -437,6 +439,7 @@ class RemoteGraph:
         """Send a SPARQL Update to the update endpoint."""
         if not self.update_endpoint:
             raise RemoteError(self.endpoint, "no update endpoint given (--update-endpoint)")
+        check_update(sparql, allow_service=EVERY_HOST)
         self._sparql(self.update_endpoint, with_prefixes(sparql), accept="*/*")
 
     # ---------------------------------------------------------------- push

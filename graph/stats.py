@@ -98,7 +98,7 @@ def graph_stats(kg: KnowledgeGraph) -> dict[str, Any]:
     per pair of administrations.
 
     Returns a JSON-ready mapping: ``classes`` (class → instances), ``events`` (event kind →
-    decade → events, every kind of event), ``decades`` (decade → what → count: leaders'
+    decade → events, every kind of event), ``decades`` (decade → what → count: events, each kind of event, leaders'
     meetings and calls by the counting rule, leaders' terms starting, agreements, commitments,
     sources by publication), ``pairs`` (one row per pair of a Korean president's and a Japanese
     prime minister's terms that overlapped since 1965, with its ledger record if any).
@@ -113,10 +113,11 @@ def graph_stats(kg: KnowledgeGraph) -> dict[str, Any]:
     decades: dict[str, dict[str, int]] = {}
     for row in kg.rows(_DECADES):
         decades.setdefault(_value(row["decade"]), {})[_value(row["what"])] = int(_value(row["n"]))
-    for counts in events.values():
+    for kind, counts in events.items():
         for decade, n in counts.items():
             decades.setdefault(decade, {})
             decades[decade]["events"] = decades[decade].get("events", 0) + n
+            decades[decade][kind] = n  # each kind too, as before (Summit, Incident …)
     return {
         "quads": len(store),  # the default graph (union) included
         "triples": triples,
@@ -183,7 +184,7 @@ def decade_table(stats: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     order = ["events", "leaders' meetings", "leaders' calls", "agreements", "commitments",
              "leaders' terms starting", "sources (by publication)"]
     present = {k for counts in stats["decades"].values() for k in counts}
-    kinds = [k for k in order if k in present] + sorted(present - set(order))
+    kinds = [k for k in order if k in present]  # the kinds of events have a table of their own
     rows = [[decade, *[str(counts.get(k, 0)) for k in kinds]]
             for decade, counts in sorted(stats["decades"].items())]
     return ["decade", *kinds], rows

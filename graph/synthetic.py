@@ -72,9 +72,12 @@ SPAN = (date(1965, 6, 22), date(2026, 12, 31))
 
 # Event kinds with weights; leader-level meetings (DiplomaticMeeting) get the two leaders.
 EVENT_KINDS = (("Summit", 24), ("OfficialVisit", 9), ("StateVisit", 3), ("WorkingVisit", 9),
-               ("SidelineMeeting", 12), ("MinisterialMeeting", 25), ("Incident", 11),
-               ("Ruling", 4), ("Disaster", 3))
-LEADER_LEVEL = {"Summit", "OfficialVisit", "StateVisit", "WorkingVisit", "SidelineMeeting"}
+               ("SidelineMeeting", 12), ("BriefTalk", 2), ("LeaderCall", 3), ("MinisterialMeeting", 25),
+               ("Incident", 11), ("Ruling", 4), ("Disaster", 3))
+LEADER_LEVEL = {"Summit", "OfficialVisit", "StateVisit", "WorkingVisit", "SidelineMeeting", "BriefTalk",
+                "LeaderCall"}
+#: Kinds without the host/guest roles (held at a gathering, or a call).
+NO_HOST = {"SidelineMeeting", "BriefTalk", "LeaderCall"}
 AGREEMENT_KINDS = (("Commitment", 40), ("JointDeclaration", 20), ("Arrangement", 25),
                    ("Treaty", 5), ("SharedPosition", 10))
 STATUSES = ("agreed", "inForce", "signed", "reaffirmed", "emphasised", "terminated", "suspended")
@@ -99,6 +102,8 @@ EVENT_WORDS = {
     "StateVisit": {"en": "state visit", "ko": "국빈 방문", "ja": "国賓訪問", "de": "Staatsbesuch"},
     "WorkingVisit": {"en": "working visit", "ko": "실무 방문", "ja": "実務訪問", "de": "Arbeitsbesuch"},
     "SidelineMeeting": {"en": "sideline meeting", "ko": "계기 회담", "ja": "会談", "de": "Treffen am Rande"},
+    "BriefTalk": {"en": "brief talk", "ko": "약식 회담", "ja": "立ち話", "de": "kurzes Gespräch"},
+    "LeaderCall": {"en": "leaders' call", "ko": "정상 통화", "ja": "首脳電話会談", "de": "Telefonat"},
     "MinisterialMeeting": {"en": "ministerial meeting", "ko": "장관 회담", "ja": "閣僚会談", "de": "Ministertreffen"},
     "Incident": {"en": "incident", "ko": "사건", "ja": "事件", "de": "Zwischenfall"},
     "Ruling": {"en": "ruling", "ko": "판결", "ja": "判決", "de": "Urteil"},
@@ -367,7 +372,7 @@ class _Generator:
                 self.w.add(s, k("officeOf"), ident("country", country), g)
                 self.w.add(s, iri(ORG + "postIn"), ident("country", country), g)
                 self.offices[country].append(slug)
-        self.topic_iris = []
+        self.topic_iris: list[str] = []
         for t in range(self.topics):
             s = ident("topic", f"synth-topic-{t + 1:04d}")
             self.types(s, "Topic", g)
@@ -548,8 +553,9 @@ class _Generator:
         s = ident("event", slug)
         host = "kr" if rng.random() < 0.5 else "jp"
         guest = "jp" if host == "kr" else "kr"
-        # A sideline meeting takes place in a third country.
-        country = f"synth-c{rng.randrange(self.third_countries) + 1}" if kind == "SidelineMeeting" else host
+        # A sideline meeting or brief talk takes place in a third country.
+        country = (f"synth-c{rng.randrange(self.third_countries) + 1}"
+                   if kind in ("SidelineMeeting", "BriefTalk") else host)
         city, city_name = rng.choice(self.cities[country])
         title = {lang: f"{EVENT_WORDS[kind][lang]} {n} – {city_name} ({day.isoformat()})" for lang in LANGS}
         title["en"] = f"SYNTHETIC {title['en']}"
@@ -566,15 +572,20 @@ class _Generator:
         if second:
             w.add(s, iri(DCT + "source"), second, [second_graph])
         self.when(s, day, None, core)
-        w.add(s, k("place"), city, core)
-        w.add(s, iri(SDO + "location"), city, core)
+        if kind == "LeaderCall":  # a call has no place; its medium
+            w.add(s, k("medium"), k("video" if rng.random() < 0.2 else "telephone"), core)
+        else:
+            w.add(s, k("place"), city, core)
+            w.add(s, iri(SDO + "location"), city, core)
+        if kind == "BriefTalk" and rng.random() < 0.5:
+            w.add(s, k("durationMinutes"), f'"{rng.randrange(5, 40)}"^^<{XSD}integer>', graphs)
         w.add(s, iri(SDO + "description"), lit(f"Made-up {EVENT_WORDS[kind]['en']} for benchmarks.", "en"), graphs)
         for topic in rng.sample(self.topic_iris, rng.randint(1, 3)):
             w.add(s, iri(DCT + "subject"), topic, graphs)
             w.add(s, iri(SDO + "about"), topic, graphs)
         # Participants: the two leaders at leader level, ministers otherwise; 2–4 in all.
         if kind in LEADER_LEVEL:
-            sideline = kind == "SidelineMeeting"
+            sideline = kind in NO_HOST
             people = [(self.holder(LEADER_OFFICES[host][0], day), "participantRole" if sideline else "host"),
                       (self.holder(LEADER_OFFICES[guest][0], day), "participantRole" if sideline else "guest")]
             extra_offices = [FOREIGN_OFFICES[host][0], FOREIGN_OFFICES[guest][0]]
@@ -588,7 +599,7 @@ class _Generator:
             people.append((self.holder(office, day), "participantRole"))
         for term, role in people:
             self.participation(s, slug, term, role, title, graphs)
-        if kind in LEADER_LEVEL and kind != "SidelineMeeting" and rng.random() < 0.5:
+        if kind in LEADER_LEVEL and kind not in NO_HOST and rng.random() < 0.5:
             series = self.series[0] if rng.random() < 0.7 else self.series[1]
             w.add(s, k("inSeries"), series, graphs)
             previous = last_in_series.get(series)
@@ -597,7 +608,7 @@ class _Generator:
             last_in_series[series] = (s, host)
         if kind in ("Incident", "Ruling") and recent:
             w.add(s, k("refersTo"), rng.choice(recent), graphs)
-        if kind in LEADER_LEVEL and rng.random() < 0.3:
+        if kind in LEADER_LEVEL and kind != "LeaderCall" and rng.random() < 0.3:
             self.agreement(n, s, day, people, graphs, source)
         recent.append(s)
         if len(recent) > 500:

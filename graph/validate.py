@@ -15,7 +15,7 @@ from functools import cache
 from pyshacl import validate
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 
 from kjgraph.errors import DataProblem
 from kjgraph.loader import Catalog
@@ -94,8 +94,13 @@ def validate_dataset(dataset: Dataset) -> ValidationReport:
 
 
 def validate_graph(data: Graph) -> ValidationReport:
-    conforms, results, _text = validate(data, shacl_graph=load_shapes(), advanced=True,
-                                        allow_warnings=True)
+    """Validate ``data`` against the shapes, with the ontology mixed in (pySHACL's
+    ``ont_graph``): the class tree for ``sh:class``, and the declarations and disjoint
+    classes that the shapes on the ontology's own terms read."""
+    from kjgraph.quads import load_ontology
+
+    conforms, results, _text = validate(data, shacl_graph=load_shapes(), ont_graph=load_ontology(),
+                                        advanced=True, allow_warnings=True)
     findings = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         severity = results.value(result, SH.resultSeverity)
@@ -154,14 +159,15 @@ def weak_source_warnings(catalog: Catalog) -> list[DataProblem]:
 
 
 def weak_statements(dataset: Dataset, catalog: Catalog) -> int:
-    """The number of distinct statements asserted only in graphs of ``other`` sources."""
+    """The number of distinct statements asserted only in graphs of ``other`` sources (not
+    counting the ``dcterms:source`` citations themselves)."""
     weak_graphs = {source_graph(s.id) for s in catalog.sources.values()
                    if s.publisher_type == "other"}
     strong: set[tuple[object, object, object]] = set()
     weak: set[tuple[object, object, object]] = set()
     for s, p, o, g in dataset.quads((None, None, None, None)):
-        if g is None or not str(g).startswith(source_graph("")):
-            continue
+        if g is None or not str(g).startswith(source_graph("")) or p == DCTERMS.source:
+            continue  # a graph's citation of its own source is provenance, not a fact
         (weak if g in weak_graphs else strong).add((s, p, o))
     return len(weak - strong)
 

@@ -55,6 +55,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def child_pids(pid: int) -> list[int]:
+    """The child processes of ``pid`` (of all its threads), from Linux's /proc."""
+    children: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:
+        return []
+    for task in tasks:
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return children
+
+
+def worker_pids(pid: int) -> list[int]:
+    """The live query workers of the `kjgraph serve` process ``pid``."""
+    workers = []
+    for child in child_pids(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if (b"worker_main" in cmdline or b"spawn_main" in cmdline) and state != "Z":
+            workers.append(child)
+    return sorted(workers)
+
+
 def missing(program: str, package: str) -> None:
     """Skip when a server program is not installed; in CI (.ci/setup installs it) fail instead."""
     message = f"{program} is not installed ({package}); .ci/setup installs it"

@@ -157,14 +157,20 @@ def test_service_description_and_cors(server: str) -> None:
     assert "POST" in preflight.headers["access-control-allow-methods"]
 
 
-def test_result_limit_cuts_and_says_so(server: str) -> None:
-    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
-    response = requests.get(server + "sparql", params={"query": query}, timeout=10)
-    data = response.json()
-    assert len(data["results"]["bindings"]) == 50
-    assert response.headers["x-result-truncated"] == "limit=50"
-    assert data["head"]["link"] == ["https://w3id.org/kjgraph/server#result-limit"]
-    small = requests.get(server + "sparql", params={"query": query + " LIMIT 3"}, timeout=10)
+def test_result_over_the_limit_is_refused_never_cut(server: str) -> None:
+    """A result larger than --result-limit (50 here) is an error naming the limit, in every
+    format and for CONSTRUCT too; a query whose own LIMIT is within the cap is answered whole."""
+    for accept in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                   "text/tab-separated-values"):
+        response = requests.get(server + "sparql", params={"query": "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"},
+                                headers={"Accept": accept}, timeout=10)
+        assert response.status_code == 400, (accept, response.text[:200])
+        assert "--result-limit 50" in response.text and "LIMIT" in response.text
+    construct = requests.get(server + "sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, timeout=10)
+    assert construct.status_code == 400 and "--result-limit 50" in construct.text
+    small = requests.get(server + "sparql", params={"query": "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 50"},
+                         timeout=10)
+    assert small.status_code == 200 and len(small.json()["results"]["bindings"]) == 50
     assert "x-result-truncated" not in small.headers and "link" not in small.json()["head"]
 
 
@@ -337,7 +343,7 @@ def test_home_search_browse_query_pages(server: str) -> None:
     classes = requests.get(server + "classes", timeout=10).text
     assert "class?iri=https%3A%2F%2Fw3id.org%2Fkjgraph%2Fontology%23Person" in classes
     query = requests.get(server + "query", timeout=10).text
-    assert "leaders" in query and "http" not in query.split("<script>")[-1].split("</script>")[0]
+    assert "leaders" in query and "://" not in query.split("<script>")[-1].split("</script>")[0]
 
 
 def test_void_dumps_and_ontology(server: str) -> None:

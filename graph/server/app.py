@@ -14,6 +14,21 @@ exactly): ``/doc/<path>.html`` for people, ``.ttl``, ``.jsonld``, ``.nt``, ``.rd
 machines. The documents answer directly (200) and name each other as alternates.
 ``/ontology`` answers 303 to ``/ontology.html`` (pyLODE) or ``/ontology.ttl``.
 
+HTTP (RFC 9110). Every route answers GET, HEAD and OPTIONS (``Allow`` lists what the route
+accepts); content negotiation follows the ``Accept`` header's quality values and wildcards
+(Werkzeug's parser; 406 when nothing offered is acceptable); pages, documents, results of
+GET queries and dumps carry ``ETag`` and ``Last-Modified`` and answer 304 to
+``If-None-Match`` / ``If-Modified-Since``; answers are compressed (zstd, br, gzip) as
+``Accept-Encoding`` allows, dumps from files compressed once. Public addresses (the service
+description's endpoint, VoID) come from ``--base-url``, never from request headers.
+
+Security. SPARQL text is checked before any worker parses it (:mod:`kjgraph.sparql_text`):
+``SERVICE`` and ``LOAD`` are refused unless their host is on ``--allow-service``, and
+nesting that could crash the engine is refused with 400. Links to IRIs with schemes other
+than http, https and mailto are shown as text. HTML pages carry a Content-Security-Policy
+that lets only their own inline scripts run (by hash), every answer
+``X-Content-Type-Options: nosniff`` and a same-origin frame policy.
+
 >>> config = ServerConfig(store="/nonexistent")
 >>> config.base_url
 'http://127.0.0.1:8000/'
@@ -30,24 +45,31 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote
 
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette_compress import CompressMiddleware, add_compress_type
+from werkzeug.datastructures import Accept
+from werkzeug.http import parse_accept_header, parse_options_header
 
 from kjgraph.namespaces import BASE
 from kjgraph.query import PREFIXES
-from kjgraph.server import pages, sparql
+from kjgraph.server import httputil, pages, sparql
 from kjgraph.server import void as void_mod
-from kjgraph.server.workers import JobError, QueryTimeout, StoreSpec, WorkerPool
+from kjgraph.server.limits import LimitedHttpToolsProtocol
+from kjgraph.server.workers import ClientTracking, JobError, QueryTimeout, StoreSpec, WorkerPool
+from kjgraph.sparql_text import QueryRefused, check_query, check_update
 
 DOC_FORMATS = {"html": "text/html", "ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
 EXT_OF = {"turtle": "ttl", "jsonld": "jsonld", "ntriples": "nt", "rdfxml": "rdf"}
@@ -69,9 +91,13 @@ class ServerConfig:
     max_body: int = 1_048_576
     result_limit: int = 10_000
     update_token: str | None = None
+    max_queue_wait: float | None = None  # seconds a job may wait for a worker (default: time_limit)
+    reserve_workers: int = 1  # idle workers kept for a client's only query (see workers.py)
+    allow_service: tuple[str, ...] = ()  # hosts (HOST or HOST:PORT) SERVICE and LOAD may reach
     dumps: Path | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
     spec: StoreSpec | None = None
+    follows: bool = False  # a kjgraph store: follow its current build
 
     def __post_init__(self) -> None:
         if not self.base_url:
@@ -93,6 +119,21 @@ class ServerConfig:
         else:
             path = location.oxigraph_path()  # raises a StoreError with advice
         self.spec = StoreSpec(str(path), writable=bool(self.update_token))
+        self.follows = location.exists()
+
+    def current_spec(self) -> StoreSpec:
+        """The spec of the store's current build (the server follows rebuilds; see workers.py)."""
+        from kjgraph.store import StoreLocation
+
+        return StoreSpec(str(StoreLocation(self.store).oxigraph_path()), writable=bool(self.update_token))
+
+    def use_build(self, spec: StoreSpec) -> None:
+        """Serve the build of ``spec`` (its dumps and manifest) from now on."""
+        build = Path(spec.path).parent
+        self.spec = spec
+        self.dumps = build / "dumps"
+        manifest = build / "manifest.json"
+        self.manifest = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
 
 
 class LimitsMiddleware:
@@ -152,12 +193,27 @@ class Server:
         if config.spec is None:
             config.resolve_store()
         self.config = config
-        self.pool = WorkerPool(config.spec, config.workers, config.time_limit, config.max_waiting)  # type: ignore[arg-type]
+        self.pool = WorkerPool(config.spec, config.workers, config.time_limit, config.max_waiting,  # type: ignore[arg-type]
+                               queue_wait=config.max_queue_wait, reserve=config.reserve_workers,
+                               follow=config.current_spec if config.follows else None,
+                               on_switch=self.build_switched)
         self.site = pages.Site("/" + config.base_url.split("://", 1)[-1].partition("/")[2])  # type: ignore[union-attr]
         self.cache = Path(tempfile.mkdtemp(prefix="kjgraph-serve-"))
         self._summary: tuple[float, dict[str, Any]] | None = None
         self._plots: dict[tuple[str, str], bytes] = {}
         self._ontology_lock = asyncio.Lock()
+        self._ontology_csp: str | None = None
+        self._gzip_locks: dict[str, asyncio.Lock] = {}
+        self._started = time.time()
+        self._updated = 0.0
+
+    def build_switched(self, spec: StoreSpec) -> None:
+        """The workers moved to a new build: serve its dumps and manifest, drop derived caches."""
+        self.config.use_build(spec)
+        self._summary = None
+        self._plots.clear()
+        for cached in self.cache.glob("*.gz"):
+            cached.unlink(missing_ok=True)
 
     # ------------------------------------------------------------ helpers
     async def call(self, function: str, *args: Any, **kwargs: Any) -> Any:
@@ -178,13 +234,25 @@ class Server:
         return pages.choose_language(request.query_params.get("lang"),
                                      request.headers.get("accept-language"))
 
-    def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return HTMLResponse(pages.render(template, self.site, self.lang(request), **context),
-                            status_code=status, headers={"Vary": "Accept, Accept-Language"})
+    def last_modified(self) -> float:
+        """When what the server answers last changed: its start, the build it serves, an update."""
+        built = self.config.manifest.get("built")
+        stamp = self._started
+        if isinstance(built, str):
+            with contextlib.suppress(ValueError):
+                stamp = max(stamp, datetime.fromisoformat(built.replace("Z", "+00:00")).timestamp())
+        return max(stamp, self._updated)
+
+    def html(self, request: Request, template: str, status: int = 200, *, connect_anywhere: bool = False,
+             **context: Any) -> HTMLResponse:
+        text = pages.render(template, self.site, self.lang(request), **context)
+        return HTMLResponse(text, status_code=status, headers={
+            "Vary": "Accept, Accept-Language",
+            "Content-Security-Policy": httputil.content_security_policy(text, connect_anywhere=connect_anywhere)})
 
     def error(self, request: Request, status: int, message: str, headers: dict[str, str] | None = None,
               title: str = "") -> Response:
-        wants_html = request.url.path != "/sparql" and _prefers_html(request.headers.get("accept"))
+        wants_html = request.scope["path"] != self.site.root + "sparql" and _prefers_html(request.headers.get("accept"))
         if wants_html:
             response: Response = self.html(request, "error.html", status=status, code=status,
                                            title=title, message=message)
@@ -196,22 +264,47 @@ class Server:
     def dump_names(self) -> list[str]:
         if not self.config.dumps or not self.config.dumps.is_dir():
             return []
-        names = sorted(p.name for p in self.config.dumps.iterdir() if p.is_file())
+        names = sorted(p.name for p in self.config.dumps.iterdir() if p.is_file() and not p.name.endswith(".gz"))
         return names + [n + ".gz" for n in names]
 
     def endpoint(self) -> str:
+        """The endpoint's public URL: from ``--base-url`` (or the bound address), never from the request."""
         return self.config.base_url + "sparql"  # type: ignore[operator]
+
+    def raw_rest(self, request: Request, prefix: str = "") -> str | None:
+        """The request's path after the site root (and ``prefix``) exactly as the client sent it
+        (percent-encodings kept), or None if it does not start there."""
+        raw = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
+        path = raw.decode("latin-1").partition("?")[0]
+        start = self.site.root + prefix
+        return path[len(start):] if path.startswith(start) else None
+
+    async def find(self, rest: str) -> str | None:
+        """The IRI in the graph that the path ``rest`` (``id/…``, ``graph/…``) names, or None.
+
+        The path's IRI form (RFC 3987 §3.2: only non-ASCII characters decoded) is tried first,
+        then the path exactly as sent; raises :class:`BadRequest` when neither is an IRI.
+        """
+        candidates = list(dict.fromkeys([self.public(httputil.uri_to_iri(rest)), self.public(rest)]))
+        valid = [iri for iri in candidates if _absolute_iri(iri)]
+        if not valid:
+            raise BadRequest(f"{self.public(rest)!r} is not a valid IRI")
+        for iri in valid:
+            if await self.call("exists", iri):
+                return iri
+        return None
 
     # ------------------------------------------------------------ SPARQL endpoint
     async def sparql(self, request: Request) -> Response:
         config = self.config
-        if request.method not in ("GET", "POST"):
+        method = "GET" if request.method == "HEAD" else request.method
+        if method not in ("GET", "POST"):
             return PlainTextResponse(f"{request.method} is not allowed on the SPARQL endpoint; use "
-                                     "GET or POST", status_code=405, headers={"Allow": "GET, POST, OPTIONS"})
-        params = parse_qsl(request.url.query, keep_blank_values=True)
+                                     "GET or POST", status_code=405, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
+        params = parse_qsl(_query_string(request), keep_blank_values=True)
         queries = [v for k, v in params if k == "query"]
         updates = [v for k, v in params if k == "update"]
-        if request.method == "GET":
+        if method == "GET":
             if updates:
                 return _bad("SPARQL Update must be sent with POST, not GET")
             if not queries:
@@ -222,10 +315,9 @@ class Server:
                 return _bad("a POST to the SPARQL endpoint needs a Content-Type: "
                             "application/x-www-form-urlencoded, application/sparql-query or "
                             "application/sparql-update", 415)
-            media, _sep, rest = content_type.partition(";")
-            media = media.strip().lower()
-            charset = next((p.split("=", 1)[1].strip().strip('"').lower() for p in rest.split(";")
-                            if p.strip().lower().startswith("charset=")), "utf-8")
+            media, options = parse_options_header(content_type)
+            media = media.lower()
+            charset = options.get("charset", "utf-8").strip().lower()
             if charset not in ("utf-8", "utf8"):
                 return _bad(f"charset {charset!r} is not supported; send UTF-8", 415)
             try:
@@ -253,22 +345,32 @@ class Server:
         if len(text) > config.max_query_length:
             return _bad(f"the {'query' if queries else 'update'} is {len(text)} characters long; the "
                         f"limit is {config.max_query_length}", 413)
+        if "\x00" in text:
+            return _bad(f"the {'query' if queries else 'update'} holds a NUL character")
         graphs = {name: [v for k, v in params if k == name] for name in
                   ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")}
         for name, values in graphs.items():
             for value in values:
                 if not _absolute_iri(value):
                     return _bad(f"{name} must be an absolute IRI, got {value!r}")
+        try:
+            if updates:
+                check_update(text, allow_service=config.allow_service)
+            else:
+                check_query(text, allow_service=config.allow_service)
+        except QueryRefused as exc:
+            return _bad(str(exc))
         if self.pool.full():
             raise Busy()
         if updates:
             if not config.update_token:
                 return PlainTextResponse("SPARQL Update is disabled: this endpoint is read-only\n",
                                          status_code=403)
-            given = request.headers.get("authorization", "")
-            if not hmac.compare_digest(given.encode(), f"Bearer {config.update_token}".encode()):
+            given = httputil.bearer_token(request.headers.get("authorization")) or ""
+            if not hmac.compare_digest(given.encode(), config.update_token.encode()):
                 return PlainTextResponse("SPARQL Update needs the operator's token "
-                                         "(Authorization: Bearer TOKEN)\n", status_code=403)
+                                         "(Authorization: Bearer TOKEN)\n", status_code=403,
+                                         headers={"WWW-Authenticate": 'Bearer realm="kjgraph"'})
             if graphs["default-graph-uri"] or graphs["named-graph-uri"]:
                 return _bad("an update takes using-graph-uri/using-named-graph-uri, "
                             "not default-graph-uri/named-graph-uri")
@@ -276,18 +378,20 @@ class Server:
                                             "using_named": graphs["using-named-graph-uri"],
                                             "base_iri": self.endpoint(), "prefixes": PREFIXES}))
             self._summary = None
+            self._updated = time.time()
             return Response(status_code=204)
         accept = request.headers.get("accept")
-        fmt = request.query_params.get("format") or request.query_params.get("output")
+        fmt = next((v for k, v in params if k in ("format", "output") and v), None)
         formats = {kind: sparql.negotiate(accept, kind, fmt) for kind in ("solutions", "graph")}
         result = await self.pool.run(("query", {
             "text": text, "default_graphs": graphs["default-graph-uri"],
             "named_graphs": graphs["named-graph-uri"], "formats": formats,
             "limit": config.result_limit, "base_iri": self.endpoint(), "prefixes": PREFIXES}))
-        headers = {"Vary": "Accept", "X-Result-Count": str(result["count"])}
         if result["truncated"]:
-            headers["X-Result-Truncated"] = f"limit={result['limit']}"
-            headers["Link"] = f'<{sparql.TRUNCATED_LINK}>; rel="describedby"'
+            return _bad(f"the result has more than {result['limit']:,} rows (or triples), the limit of this "
+                        f"server (--result-limit {result['limit']}); ask for fewer with LIMIT (at most "
+                        f"{result['limit']}) and page with OFFSET, or count with COUNT", 400)
+        headers = {"Vary": "Accept", "X-Result-Count": str(result["count"])}
         media_type = result["media_type"]
         if not media_type.startswith("application/") or media_type.endswith(("json", "xml")):
             media_type += "; charset=utf-8"
@@ -295,50 +399,68 @@ class Server:
 
     async def service_description(self, request: Request) -> Response:
         if _prefers_html(request.headers.get("accept")):
-            return RedirectResponse(self.site.page("query"), status_code=303)
-        fmt = sparql.negotiate(request.headers.get("accept"), "graph") or "turtle"
-        endpoint = str(request.url.replace(query=""))
+            return RedirectResponse(self.site.page("query"), status_code=303, headers={"Vary": "Accept"})
+        fmt = sparql.negotiate(request.headers.get("accept"), "graph")
+        if fmt is None:
+            return self.not_acceptable(request, sparql.GRAPH_TYPES.values())
         try:
             summary = await self.summary()
         except (JobError, QueryTimeout):
             summary = None
-        graph = void_mod.service_description(endpoint, bool(self.config.update_token), summary)
+        graph = void_mod.service_description(self.endpoint(), bool(self.config.update_token), summary)
         return Response(void_mod.serialize(graph, fmt), media_type=sparql.GRAPH_TYPES[fmt],
                         headers={"Vary": "Accept"})
+
+    def not_acceptable(self, request: Request, offered: Any) -> Response:
+        return self.error(request, 406, "none of the media types in Accept is available here; this resource "
+                          "is available as " + ", ".join(offered), title="Not acceptable")
 
     # ------------------------------------------------------------ linked data
     async def resource(self, request: Request) -> Response:
         """``/id/…`` and ``/graph/…``: 303 to the document for the negotiated format."""
-        path = request.url.path[len(self.site.root):]
-        iri = self.public(path)
-        if not await self.call("exists", iri):
-            return self.error(request, 404, f"{iri} is not in the graph", title="Not found")
-        ext = "html" if _prefers_html(request.headers.get("accept")) else \
-            EXT_OF[sparql.negotiate(request.headers.get("accept"), "graph") or "turtle"]
-        target = f"{self.site.root}doc/{quote(path)}.{ext}"
-        if request.url.query:
-            target += "?" + request.url.query
+        rest = self.raw_rest(request)
+        if rest is None:
+            return self.error(request, 404, "not found", title="Not found")
+        iri = await self.find(rest)
+        if iri is None:
+            return self.error(request, 404, f"{self.public(httputil.uri_to_iri(rest))} is not in the graph",
+                              title="Not found")
+        accept = request.headers.get("accept")
+        if _prefers_html(accept):
+            ext = "html"
+        else:
+            fmt = sparql.negotiate(accept, "graph")
+            if fmt is None:
+                return self.not_acceptable(request, ["text/html", *sparql.GRAPH_TYPES.values()])
+            ext = EXT_OF[fmt]
+        target = f"{self.site.root}doc/{httputil.iri_to_uri(rest)}.{ext}"
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        if query:
+            target += "?" + httputil.iri_to_uri(query)
         return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
     async def document(self, request: Request) -> Response:
-        rest = request.path_params["rest"]
+        rest = self.raw_rest(request, "doc/") or ""
         stem, _dot, ext = rest.rpartition(".")
         if ext not in DOC_FORMATS or not stem.startswith(("id/", "graph/")):
             return self.error(request, 404, "no such document", title="Not found")
-        iri = self.public(stem)
-        if not await self.call("exists", iri):
-            return self.error(request, 404, f"{iri} is not in the graph", title="Not found")
+        iri = await self.find(stem)
+        if iri is None:
+            return self.error(request, 404, f"{self.public(httputil.uri_to_iri(stem))} is not in the graph",
+                              title="Not found")
         if ext != "html":
             key = DOC_FORMATS[ext]
             body = await self.call("resource_rdf", iri, key)
             return Response(body, media_type=sparql.GRAPH_TYPES[key],
-                            headers={"Link": f'<{iri}>; rel="describes"'})
-        try:
-            page = max(1, int(request.query_params.get("page", "1")))
-        except ValueError:
-            return self.error(request, 400, "page must be a whole number", title="Bad request")
+                            headers={"Link": f'<{httputil.iri_to_uri(iri)}>; rel="describes"'})
+        page = _page(request)
         r = await self.call("describe", iri, page)
-        formats = {name: f"{self.site.root}doc/{quote(stem)}.{ext}" for name, ext in
+        last = max(1, (max(r["out_total"], r["in_total"]) - 1) // r["page_size"] + 1)
+        if page > last:
+            return self.error(request, 404, f"page {page} is beyond the last page ({last}) of {iri}",
+                              title="Not found")
+        uri_stem = httputil.iri_to_uri(stem)
+        formats = {name: f"{self.site.root}doc/{uri_stem}.{ext}" for name, ext in
                    (("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf"))}
         formats_keys = {"turtle": formats["Turtle"], "jsonld": formats["JSON-LD"]}
         return self.html(request, "resource.html", r=r, labels_map=r["related_labels"],
@@ -357,17 +479,29 @@ class Server:
         if not _absolute_iri(iri) or not await self.call("exists", iri):
             return self.error(request, 404, "no such resource", title="Not found")
         link_base = (self.config.base_url or "").rstrip("/") or None
-        html = await self.call("neighbourhood_page", iri, self.lang(request), link_base)
-        return HTMLResponse(html)
+        if self.pool.full():
+            raise Busy()
+        # A worker's first drawing extracts the whole network (seconds on the full graph): allow
+        # more than a query's time limit, as for the plots.
+        html = await self.pool.run(("call", {"function": "neighbourhood_page",
+                                             "args": (iri, self.lang(request), link_base)}),
+                                   time_limit=max(120.0, self.config.time_limit))
+        return HTMLResponse(html, headers={"Content-Security-Policy": httputil.content_security_policy(html)})
 
     async def ontology(self, request: Request) -> Response:
-        target = "ontology.html" if _prefers_html(request.headers.get("accept")) else "ontology.ttl"
+        accept = request.headers.get("accept")
+        if _prefers_html(accept):
+            target = "ontology.html"
+        elif sparql.best_type(accept, ["text/turtle"]):
+            target = "ontology.ttl"
+        else:
+            return self.not_acceptable(request, ["text/html", "text/turtle"])
         return RedirectResponse(self.site.root + target, status_code=303, headers={"Vary": "Accept"})
 
     async def ontology_file(self, request: Request) -> Response:
         from kjgraph.resources import ontology_dir
 
-        name = request.url.path.rsplit("/", 1)[-1]
+        name = request.scope["path"].rsplit("/", 1)[-1]
         if name in ("ontology.ttl", "shapes.ttl"):
             source = "kjgraph.ttl" if name == "ontology.ttl" else "shapes.ttl"
             return FileResponse(ontology_dir() / source, media_type="text/turtle")
@@ -376,7 +510,9 @@ class Server:
             if not html.is_file():
                 await asyncio.get_running_loop().run_in_executor(
                     None, write_ontology_html, html, self.site, self.site.root + "ontology.ttl")
-        return FileResponse(html, media_type="text/html")
+            if self._ontology_csp is None:
+                self._ontology_csp = httputil.content_security_policy(html.read_text(encoding="utf-8"))
+        return FileResponse(html, media_type="text/html", headers={"Content-Security-Policy": self._ontology_csp})
 
     async def shapes(self, request: Request) -> Response:
         return RedirectResponse(self.site.root + "shapes.ttl", status_code=303)
@@ -402,13 +538,14 @@ class Server:
         cls = request.query_params.get("iri", "")
         if not _absolute_iri(cls):
             return self.error(request, 400, "iri= must be a class IRI", title="Bad request")
-        try:
-            page = max(1, int(request.query_params.get("page", "1")))
-        except ValueError:
-            return self.error(request, 400, "page must be a whole number", title="Bad request")
+        page = _page(request)
         c = await self.call("instances", cls, page)
         if not c["total"]:
             return self.error(request, 404, f"no instances of {cls}", title="Not found")
+        last = max(1, (c["total"] - 1) // c["page_size"] + 1)
+        if page > last:
+            return self.error(request, 404, f"page {page} is beyond the last page ({last}) of {cls}",
+                              title="Not found")
         return self.html(request, "class.html", c=c, labels_map=c["labels"],
                          page_href=lambda n: f"{self.class_href(cls)}&page={n}")
 
@@ -416,13 +553,18 @@ class Server:
         q = request.query_params.get("q", "").strip()
         if len(q) > 200:
             return self.error(request, 413, "the search text is limited to 200 characters")
+        accept = request.headers.get("accept")
+        as_json = sparql.best_type(accept, ["text/html", "application/json"]) == "application/json" \
+            and not _prefers_html(accept)
         results = await self.call("search", q) if q else []
-        if "application/json" in (request.headers.get("accept") or ""):
-            return Response(json.dumps(results, ensure_ascii=False), media_type="application/json")
+        if as_json:
+            return Response(json.dumps(results, ensure_ascii=False), media_type="application/json",
+                            headers={"Vary": "Accept"})
         return self.html(request, "search.html", q=q, results=results, static=False)
 
     async def query_page(self, request: Request) -> Response:
-        return self.html(request, "query.html", **query_page_context(self.site.root + "sparql"))
+        return self.html(request, "query.html", connect_anywhere=True,
+                         **query_page_context(self.site.root + "sparql"))
 
     async def timeline(self, request: Request) -> Response:
         lang = quote(self.lang(request))
@@ -444,7 +586,9 @@ class Server:
                         headers={"Cache-Control": "public, max-age=3600"})
 
     async def void(self, request: Request) -> Response:
-        fmt = sparql.negotiate(request.headers.get("accept"), "graph") or "turtle"
+        fmt = sparql.negotiate(request.headers.get("accept"), "graph")
+        if fmt is None:
+            return self.not_acceptable(request, sparql.GRAPH_TYPES.values())
         summary = await self.summary()
         graph = void_mod.void_description(summary, server=self.config.base_url or "/",
                                           dumps=self.dump_names(), manifest=self.config.manifest,
@@ -456,6 +600,8 @@ class Server:
         return RedirectResponse(self.site.root + ".well-known/void", status_code=303)
 
     async def dumps(self, request: Request) -> Response:
+        """A dump file; ``NAME.gz`` compressed; ``NAME`` itself gzip-encoded for clients that
+        accept it (Content-Encoding, from the same compressed file)."""
         name = request.path_params.get("name", "")
         names = self.dump_names()
         if not name:
@@ -463,14 +609,37 @@ class Server:
         if name not in names or self.config.dumps is None:
             return self.error(request, 404, f"no dump named {name!r}", title="Not found")
         if name.endswith(".gz"):
-            target = self.cache / name
-            if not target.is_file():
-                await asyncio.get_running_loop().run_in_executor(
-                    None, _gzip, self.config.dumps / name[:-3], target)
+            target = await self.gzipped(name[:-3])
             return FileResponse(target, media_type="application/gzip", filename=name)
         media = next((m for ext, m in void_mod.DUMP_TYPES.items() if name.endswith(ext)),
                      "application/octet-stream")
-        return FileResponse(self.config.dumps / name, media_type=media, filename=name)
+        encodings = parse_accept_header(request.headers.get("accept-encoding") or "identity", Accept)
+        if encodings["gzip"] > 0 or (encodings["*"] > 0 and "gzip" not in encodings.values()):
+            target = await self.gzipped(name)
+            response = FileResponse(target, media_type=media, filename=name,
+                                    headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+            return response
+        return FileResponse(self.config.dumps / name, media_type=media, filename=name,
+                            headers={"Vary": "Accept-Encoding"})
+
+    async def gzipped(self, name: str) -> Path:
+        """The gzip file of dump ``name``: shipped by the build, else compressed once into the cache.
+
+        Concurrent first requests wait for one compression (a lock per name), which writes a
+        temporary file of its own and renames it into place, so no request ever reads a
+        partial file.
+        """
+        assert self.config.dumps is not None
+        shipped = self.config.dumps / (name + ".gz")
+        source = self.config.dumps / name
+        if shipped.is_file() and shipped.stat().st_mtime >= source.stat().st_mtime:
+            return shipped
+        target = self.cache / (name + ".gz")
+        lock = self._gzip_locks.setdefault(name, asyncio.Lock())
+        async with lock:
+            if not target.is_file():
+                await asyncio.get_running_loop().run_in_executor(None, _gzip, source, target)
+        return target
 
 
 class _Formats(dict):
@@ -486,11 +655,40 @@ class Busy(Exception):
     """Too many queries waiting: answer 429."""
 
 
+class BadRequest(Exception):
+    """Something in the request cannot be understood: answer 400 with the message."""
+
+
 def _gzip(source: Path, target: Path) -> None:
-    tmp = target.with_suffix(".part")
-    with source.open("rb") as src, gzip.open(tmp, "wb") as dst:
-        shutil.copyfileobj(src, dst)
-    tmp.replace(target)
+    """Compress ``source`` into ``target`` atomically: a temporary file of this call's own in
+    the same directory, renamed into place when complete."""
+    fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", filename=source.name,
+                                                      mtime=int(source.stat().st_mtime)) as dst, \
+                source.open("rb") as src:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _query_string(request: Request) -> str:
+    """The query string as text: UTF-8 where it is, Latin-1 for stray bytes (never an error)."""
+    raw: bytes = request.scope.get("query_string", b"")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _page(request: Request) -> int:
+    """The ``page`` parameter: a whole number from 1 to 1,000,000 (else :class:`BadRequest`)."""
+    text = request.query_params.get("page", "1").strip()
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 1_000_000:
+        raise BadRequest(f"page must be a whole number from 1 to 1000000, got {text[:40]!r}")
+    return int(text)
 
 
 def _bad(message: str, status: int = 400) -> Response:
@@ -510,11 +708,13 @@ def _absolute_iri(value: str) -> bool:
 def _prefers_html(accept: str | None) -> bool:
     """Is HTML the client's first choice (a browser) rather than an RDF format?
 
+    RDF formats win ties (``*/*``, ``text/*``), so only a client that ranks HTML higher gets it.
+
     >>> _prefers_html("text/html,application/xhtml+xml,*/*;q=0.8"), _prefers_html("*/*")
     (True, False)
     """
-    ranges = sparql.parse_accept(accept)
-    return bool(ranges) and ranges[0][0] in _HTML_TYPES
+    offers = [*sparql.GRAPH_TYPES.values(), *_HTML_TYPES]
+    return sparql.best_type(accept, offers) in _HTML_TYPES
 
 
 def write_ontology_html(out: Path, site: pages.Site, ttl_href: str) -> None:
@@ -539,6 +739,37 @@ def query_page_context(endpoint: str) -> dict[str, Any]:
             "query_js": pages.Markup(pages.static_text("query.js"))}
 
 
+for _media in ("text/turtle", "application/n-triples", "application/n-quads", "application/trig",
+               "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+               "text/tab-separated-values"):
+    add_compress_type(_media)
+
+
+class CompressionMiddleware:
+    """Compression negotiated by Accept-Encoding (zstd, br, gzip; ``starlette-compress``, which
+    adds ``Vary: Accept-Encoding``), except under ``skip`` (dumps come compressed from files)."""
+
+    def __init__(self, app: Any, skip: str):
+        self.app = app
+        self.compress = CompressMiddleware(app, minimum_size=1024)
+        self.skip = skip
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.skip):
+            await self.app(scope, receive, send)
+            return
+
+        async def vary(message: MutableMapping[str, Any]) -> None:
+            # Every answer of these routes may be compressed (a small or HEAD one is not): say so always.
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(raw=message["headers"])
+                if "accept-encoding" not in {v.strip().lower() for v in headers.get("vary", "").split(",")}:
+                    headers.add_vary_header("Accept-Encoding")
+            await send(message)
+
+        await self.compress(scope, receive, vary)
+
+
 def create_app(config: ServerConfig) -> Starlette:
     """The ASGI application; the worker pool starts with it and stops with it."""
     server = Server(config)
@@ -552,10 +783,14 @@ def create_app(config: ServerConfig) -> Starlette:
 
     async def job_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, JobError)
-        return server.error(request, exc.status, exc.message, title="Error")
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return server.error(request, exc.status, exc.message, headers=headers, title="Error")
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return server.error(request, 404, f"nothing at {request.url.path}", title="Not found")
+        return server.error(request, 404, f"nothing at {request.scope['path']}", title="Not found")
+
+    async def bad_request(request: Request, exc: Exception) -> Response:
+        return server.error(request, 400, str(exc), title="Bad request")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -563,40 +798,48 @@ def create_app(config: ServerConfig) -> Starlette:
         try:
             yield
         finally:
-            server.pool.stop()
+            await server.pool.stop()
             shutil.rmtree(server.cache, ignore_errors=True)
 
     root = server.site.root
+    read = ["GET", "HEAD", "OPTIONS"]
     routes = [
-        Route(root, server.home),
-        Route(root + "sparql", server.sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
-        Route(root + "render", server.render),
-        Route(root + "plots/{which}.svg", server.plot),
-        Route(root + "id/{rest:path}", server.resource),
-        Route(root + "graph/{rest:path}", server.resource),
-        Route(root + "doc/{rest:path}", server.document),
-        Route(root + "ontology", server.ontology),
-        Route(root + "ontology.html", server.ontology_file),
-        Route(root + "ontology.ttl", server.ontology_file),
-        Route(root + "shapes", server.shapes),
-        Route(root + "shapes.ttl", server.ontology_file),
-        Route(root + "search", server.search),
-        Route(root + "classes", server.classes),
-        Route(root + "class", server.class_page),
-        Route(root + "query", server.query_page),
-        Route(root + "timeline", server.timeline),
-        Route(root + ".well-known/void", server.void),
-        Route(root + "dataset", server.dataset),
-        Route(root + "dumps/", server.dumps),
-        Route(root + "dumps/{name}", server.dumps),
+        Route(root, server.home, methods=read),
+        Route(root + "sparql", server.sparql, methods=["GET", "HEAD", "POST", "OPTIONS"]),
+        Route(root + "render", server.render, methods=read),
+        Route(root + "plots/{which}.svg", server.plot, methods=read),
+        Route(root + "id/{rest:path}", server.resource, methods=read),
+        Route(root + "graph/{rest:path}", server.resource, methods=read),
+        Route(root + "doc/{rest:path}", server.document, methods=read),
+        Route(root + "ontology", server.ontology, methods=read),
+        Route(root + "ontology.html", server.ontology_file, methods=read),
+        Route(root + "ontology.ttl", server.ontology_file, methods=read),
+        Route(root + "shapes", server.shapes, methods=read),
+        Route(root + "shapes.ttl", server.ontology_file, methods=read),
+        Route(root + "search", server.search, methods=read),
+        Route(root + "classes", server.classes, methods=read),
+        Route(root + "class", server.class_page, methods=read),
+        Route(root + "query", server.query_page, methods=read),
+        Route(root + "timeline", server.timeline, methods=read),
+        Route(root + ".well-known/void", server.void, methods=read),
+        Route(root + "dataset", server.dataset, methods=read),
+        Route(root + "dumps/", server.dumps, methods=read),
+        Route(root + "dumps/{name}", server.dumps, methods=read),
     ]
     app = Starlette(
         routes=routes, lifespan=lifespan,
-        exception_handlers={Busy: busy, QueryTimeout: timeout, JobError: job_error, 404: not_found},
+        exception_handlers={Busy: busy, QueryTimeout: timeout, JobError: job_error, BadRequest: bad_request,
+                            404: not_found},
         middleware=[
-            Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
-                       allow_headers=["Content-Type", "Accept", "Authorization"],
-                       expose_headers=["X-Result-Truncated", "X-Result-Count", "Retry-After", "Link"]),
+            Middleware(ClientTracking),  # outermost: the pool sees the client and its disconnection
+            Middleware(httputil.SecurityHeadersMiddleware),
+            Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+                       allow_headers=["*"], max_age=600,
+                       expose_headers=["X-Result-Count", "Retry-After", "Link", "ETag", "Last-Modified",
+                                       "Content-Encoding", "Vary"]),
+            Middleware(CompressionMiddleware, skip=root + "dumps/"),
+            Middleware(httputil.OptionsMiddleware, routes=routes),
+            Middleware(httputil.ConditionalMiddleware, last_modified=server.last_modified),
             Middleware(LimitsMiddleware, max_body=config.max_body),
         ],
     )
@@ -610,5 +853,9 @@ def serve(config: ServerConfig) -> None:
 
     config.resolve_store()
     app = create_app(config)
+    # timeout_graceful_shutdown: on SIGTERM, requests still running after 3 s are cancelled
+    # (their workers killed), so the server always stops within seconds.
     uvicorn.run(app, host=config.host, port=config.port, log_level="warning",
-                access_log=False, timeout_keep_alive=30, server_header=False)
+                access_log=False, timeout_keep_alive=30, server_header=False,
+                timeout_graceful_shutdown=3,
+                http=LimitedHttpToolsProtocol)  # header size/count limits and deadline (server/limits.py)

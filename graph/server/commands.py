@@ -24,8 +24,16 @@ from kjgraph.store import ENV_VAR
               help="Seconds a query may run before it is stopped (503).")
 @click.option("--max-waiting", default=64, show_default=True, type=click.IntRange(0),
               help="Queries that may wait for a worker; more get 429 with Retry-After.")
+@click.option("--max-queue-wait", default=None, type=click.FloatRange(0),
+              help="Seconds a query may wait for a worker before it gets 503 with Retry-After "
+                   "(default: the time limit).")
+@click.option("--reserve-workers", default=1, show_default=True, type=click.IntRange(0),
+              help="While more than one client (IP address) is active, idle workers kept for a "
+                   "client's only query: a client with another query running or waiting waits until "
+                   "more workers are idle, so it runs at most WORKERS minus this many at once (0: none kept).")
 @click.option("--result-limit", default=10_000, show_default=True, type=click.IntRange(1),
-              help="Rows (or triples) per result; longer results are cut and marked.")
+              help="Rows (or triples) per result; a query with more gets 400 naming the limit "
+                   "(never a partial result).")
 @click.option("--max-query-length", default=32_768, show_default=True, type=click.IntRange(1),
               help="Characters per query or update (413 beyond).")
 @click.option("--max-body", default=1_048_576, show_default=True, type=click.IntRange(1),
@@ -33,17 +41,28 @@ from kjgraph.store import ENV_VAR
 @click.option("--update-token", envvar="KJGRAPH_UPDATE_TOKEN", default=None,
               help="Enable SPARQL Update for requests with 'Authorization: Bearer TOKEN' "
                    "(opens the store writable; default: read-only). Also $KJGRAPH_UPDATE_TOKEN.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="HOST[:PORT]",
+              help="A host that SPARQL SERVICE (and LOAD, with the update token) may reach; repeat for "
+                   "more, '*' for any. Default: none, federated queries are refused (they let a client "
+                   "make the server fetch from any address).")
 def serve(store: Path | None, host: str, port: int, base_url: str | None, workers: int,
-          time_limit: float, max_waiting: int, result_limit: int, max_query_length: int,
-          max_body: int, update_token: str | None) -> None:
-    """Serve the graph: SPARQL endpoint, resolvable IRIs, HTML pages, VoID, dumps."""
+          time_limit: float, max_waiting: int, max_queue_wait: float | None, reserve_workers: int,
+          result_limit: int, max_query_length: int, max_body: int, update_token: str | None,
+          allow_service: tuple[str, ...]) -> None:
+    """Serve the graph: SPARQL endpoint, resolvable IRIs, HTML pages, VoID, dumps.
+
+    The server follows the store's builds: after `kjgraph build` it moves its workers to
+    the new build (and says so on stderr); a worker that dies is replaced; a query whose
+    client disconnects is stopped. SIGTERM or Ctrl-C stops it within seconds.
+    """
     from kjgraph.server.app import ServerConfig
     from kjgraph.server.app import serve as run
 
     config = ServerConfig(store=store, host=host, port=port, base_url=base_url, workers=workers,
-                          time_limit=time_limit, max_waiting=max_waiting, result_limit=result_limit,
+                          time_limit=time_limit, max_waiting=max_waiting, max_queue_wait=max_queue_wait,
+                          reserve_workers=reserve_workers, result_limit=result_limit,
                           max_query_length=max_query_length, max_body=max_body,
-                          update_token=update_token or None)
+                          update_token=update_token or None, allow_service=allow_service)
     config.resolve_store()
     from kjgraph.options import check_port_free
 

@@ -80,7 +80,8 @@ def exists(store: ox.Store, iri: str) -> bool:
 def describe(store: ox.Store, iri: str, page: int = 1, page_size: int = PAGE_SIZE) -> dict[str, Any]:
     """Everything a resource page shows: labels, types, statements and inverse statements
     (one page of each) with the named graphs (sources) that state them, labels of the
-    related resources, and the sources' own descriptions."""
+    related resources, the sources' own descriptions, and the evidence: the sentences of
+    stored sources anchored to it (``evidence``, in document order)."""
     node = ox.NamedNode(iri)
     offset = (max(page, 1) - 1) * page_size
     labels = [(row[0].value, row[0].language or "")
@@ -104,9 +105,19 @@ def describe(store: ox.Store, iri: str, page: int = 1, page_size: int = PAGE_SIZ
     sources = {row[0].value: row[1].value for row in _rows(
         store, "SELECT ?g ?src WHERE { VALUES ?g { " + " ".join(str(ox.NamedNode(g)) for g in graphs)
         + " } ?g prov:wasDerivedFrom ?src }")} if graphs else {}
+    evidence = [
+        {"about": row[0].value, "quote": row[1].value, "source": row[2].value,
+         "start": int(row[3].value), "end": int(row[4].value)}
+        for row in _rows(store, """
+        SELECT DISTINCT ?about ?quote ?source ?start ?end WHERE {
+          { BIND(?r AS ?about) } UNION { ?r kjo:resultedIn ?about } UNION { ?about kjo:partOf ?r }
+          ?annotation oa:hasBody ?about ; oa:hasTarget ?segment .
+          ?segment oa:hasSource ?source ; oa:hasSelector ?q , ?p .
+          ?q oa:exact ?quote . ?p oa:start ?start ; oa:end ?end .
+        } ORDER BY ?source ?start ?about""", r=node)]
     related = ([p for p, *_x in statements] + [o[1] for _p, o, _g in statements if o[0] == "uri"]
                + [s[1] for s, *_x in inverse if s[0] == "uri"] + [p for _s, p, _g in inverse]
-               + types + graphs + list(sources.values()))
+               + types + graphs + list(sources.values()) + [e["about"] for e in evidence])
     own = [ox.Triple(node, ox.NamedNode(p), _node(o)) for p, o, _g in statements]
     return {
         "iri": iri, "labels": labels, "types": types, "statements": statements, "inverse": inverse,
@@ -114,6 +125,9 @@ def describe(store: ox.Store, iri: str, page: int = 1, page_size: int = PAGE_SIZ
         "sources": sources, "related_labels": labels_of(store, related),
         "jsonld": ox.serialize(own, format=ox.RdfFormat.JSON_LD).decode() if own else "{}",
         "is_graph": store.contains_named_graph(node),
+        # Sentences of stored sources that support the resource, the statements that resulted
+        # from it and its parts (W3C Web Annotation text anchors): [{about, quote, source, start, end}]
+        "evidence": evidence,
     }
 
 
@@ -230,7 +244,7 @@ def label_index(store: ox.Store) -> list[tuple[str, str, str]]:
         store, f"SELECT ?x ?l WHERE {{ ?x {LABEL_PATH} ?l FILTER(isIRI(?x)) }} ORDER BY ?x")]
 
 
-_WHOLE_VIEWS: dict[int, Any] = {}
+_WHOLE_VIEWS: dict[tuple[int, bool], Any] = {}
 
 
 def neighbourhood_page(store: ox.Store, iri: str, lang: str = "en", link_base: str | None = None,
@@ -238,17 +252,33 @@ def neighbourhood_page(store: ox.Store, iri: str, lang: str = "en", link_base: s
     """The interactive neighbourhood rendering (kjgraph.render) of ``iri``, as a standalone page.
 
     The whole view is extracted once per worker process and reused; sources are left out of
-    the drawing (tooltips still cite them).
+    the drawing (tooltips still cite them), except for a source's own page: a source graph
+    (``graph/source/…``) or source (``id/source/…``) is drawn with what it is the source of.
+    Raises :class:`kjgraph.server.workers.JobError` (404) for a resource that is not in the
+    network (nothing to draw).
     """
     from kjgraph.query import KnowledgeGraph
-    from kjgraph.render import RenderOptions, neighbourhood_view, render_html, whole_view
+    from kjgraph.render import RenderError, RenderOptions, neighbourhood_view, render_html, whole_view
+    from kjgraph.server.workers import JobError
 
-    whole = _WHOLE_VIEWS.get(id(store))
-    if whole is None:
-        whole = _WHOLE_VIEWS[id(store)] = whole_view(KnowledgeGraph(store), sources=False)
-    view = neighbourhood_view(whole, iri, hops, lang if lang in ("en", "ko", "ja", "de") else "en")
-    return render_html(view, RenderOptions(lang=lang if lang in ("en", "ko", "ja", "de") else "en",
-                                           link_base=link_base))
+    def view(sources: bool) -> Any:
+        key = (id(store), sources)
+        if key not in _WHOLE_VIEWS:
+            _WHOLE_VIEWS[key] = whole_view(KnowledgeGraph(store), sources=sources)
+        return _WHOLE_VIEWS[key]
+
+    whole = view(False)
+    center = iri
+    if iri not in whole.nodes:
+        derived = _rows(store, "SELECT ?src WHERE { ?g prov:wasDerivedFrom ?src } LIMIT 1", g=ox.NamedNode(iri))
+        center = derived[0][0].value if derived and isinstance(derived[0][0], ox.NamedNode) else iri
+        whole = view(True)
+    try:
+        drawn = neighbourhood_view(whole, center, hops, lang if lang in ("en", "ko", "ja", "de") else "en")
+    except RenderError:
+        raise JobError(404, f"{iri} is not part of the network that kjgraph draws") from None
+    return render_html(drawn, RenderOptions(lang=lang if lang in ("en", "ko", "ja", "de") else "en",
+                                            link_base=link_base))
 
 
 def plot_svg(store: ox.Store, which: str = "timeline", lang: str = "en") -> bytes:

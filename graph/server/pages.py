@@ -9,10 +9,18 @@ and JavaScript are inlined (no CDN), so they work offline and from a static host
 ('나라', 'ko')
 >>> print(script_json('{"a": "</script>"}'))
 {"a": "\\u003c/script\\u003e"}
+
+Links. Only IRIs with the schemes in :data:`SAFE_SCHEMES` (http, https, mailto) become
+links; any other (``javascript:``, ``data:``, ``vbscript:``, ``file:``, ``urn:`` …) is shown
+as text, so a triple cannot plant script in a page (:func:`safe_href`, :func:`anchor`).
+
+>>> safe_href("javascript:alert(1)") is None, safe_href("https://example.org/a")
+(True, 'https://example.org/a')
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +28,8 @@ from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from kjgraph.labels import lookup
 from kjgraph.namespaces import BASE
@@ -29,10 +39,28 @@ HERE = Path(__file__).parent
 LANGUAGES = ("en", "ko", "ja", "de")
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어", "ja": "日本語", "de": "Deutsch"}
 XSD = "http://www.w3.org/2001/XMLSchema#"
+#: URI schemes that pages turn into links; IRIs with any other scheme are shown as text.
+SAFE_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+
+def html_text(value: object) -> Markup:
+    """Text as HTML character data (or an attribute value) that an HTML parser reads back
+    exactly: ``& < > " '`` escaped, a carriage return written as ``&#13;`` (a raw CR is read as a
+    line feed, HTML §13.2.3.5) and NUL, which HTML cannot carry, as U+FFFD. Markup passes as is.
+
+    >>> print(html_text("a\\r\\nb <c>"))
+    a&#13;
+    b &lt;c&gt;
+    """
+    if isinstance(value, Markup):
+        return value
+    return Markup(str(Markup.escape(value)).replace("\r", "&#13;").replace("\x00", "\ufffd"))
+
 
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(HERE / "templates")),
     autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    finalize=html_text,  # every {{ value }}: escaped, CR kept as &#13;
 )
 
 
@@ -53,16 +81,45 @@ def pick_label(labels: list[tuple[str, str]], lang: str) -> tuple[str, str] | No
 
 
 def choose_language(param: str | None, accept_language: str | None) -> str:
-    """``?lang=`` if it is one of ours, else the best of Accept-Language, else English."""
+    """``?lang=`` if it is one of ours, else the best of Accept-Language (RFC 9110 §12.5.4,
+    quality values respected), else English."""
     if param and param in LANGUAGES:
         return param
-    from kjgraph.server.sparql import parse_accept
-
-    for tag, _q in parse_accept(accept_language or ""):
-        base = tag.split("-")[0]
-        if base in LANGUAGES:
-            return base
+    if accept_language:
+        best = parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES)
+        if best:
+            return best
     return "en"
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` if a browser may follow it from a page: a site path (``/…``) or an absolute
+    IRI whose scheme is in :data:`SAFE_SCHEMES`; otherwise None (show it as text).
+
+    Control characters and spaces make any URL unsafe (browsers drop tabs and newlines, so
+    ``java\\tscript:`` would run as ``javascript:``).
+    """
+    if not url or any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F for c in url):
+        return None
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    match = _SCHEME.match(url)
+    return url if match and match.group(1).lower() in SAFE_SCHEMES else None
+
+
+def anchor(url: str | None, text: str, **attributes: str) -> Markup:
+    """``<a href=url>text</a>`` when :func:`safe_href` allows ``url``, else ``<span class="unlinked">``;
+    text and attributes are escaped.
+
+    >>> print(anchor("javascript:alert(1)", "<b>x</b>"))
+    <span class="unlinked" title="javascript:alert(1)">&lt;b&gt;x&lt;/b&gt;</span>
+    """
+    href = safe_href(url)
+    extra = "".join(f' {name.rstrip("_")}="{html_text(value)}"' for name, value in attributes.items())
+    if href is None:
+        title = "" if "title" in attributes else f' title="{html_text(url or "")}"'
+        return Markup(f'<span class="unlinked"{title}{extra}>{html_text(text)}</span>')
+    return Markup(f'<a href="{html_text(href)}"{extra}>{html_text(text)}</a>')
 
 
 def curie(iri: str) -> str:
@@ -83,18 +140,25 @@ class Site:
         self.static = static
         self.endpoint = endpoint
 
-    def link(self, iri: str) -> str:
-        """Where a person follows ``iri``: our page for the graph's IRIs, else the IRI itself."""
+    def link(self, iri: str) -> str | None:
+        """Where a person follows ``iri``: our page for the graph's IRIs, else the IRI itself
+        when its scheme is safe (:func:`safe_href`), else None (shown as text).
+
+        On the server the path keeps the IRI's percent-encodings (``%2F`` stays ``%2F``); on a
+        static site it names the file, whose name is the IRI's path (so ``%`` is escaped).
+        """
         if not iri.startswith(BASE):
-            return iri
+            return safe_href(iri)
+        from kjgraph.server.httputil import iri_to_uri
+
         rest = iri[len(BASE):]
         if rest.startswith("ontology") or rest.startswith("shapes"):
             path, _sep, fragment = rest.partition("#")
             target = f"{path}.html" if self.static else path
-            return self.root + target + (f"#{fragment}" if fragment else "")
+            return self.root + iri_to_uri(target + (f"#{fragment}" if fragment else ""))
         if self.static:
             return self.root + "doc/" + quote(rest) + ".html"
-        return self.root + quote(rest)
+        return self.root + iri_to_uri(rest)
 
     def page(self, name: str) -> str:
         """A site page such as ``search`` or ``classes``."""
@@ -110,7 +174,8 @@ def render(template: str, site: Site, lang: str, **context: Any) -> str:
 
     helpers: dict[str, Callable[..., Any] | Any] = {
         "site": site, "lang": lang, "languages": LANGUAGES, "language_names": LANGUAGE_NAMES,
-        "link": site.link, "curie": curie, "label": label, "pick_label": pick_label,
+        "link": site.link, "anchor": lambda iri, text, **a: anchor(site.link(iri), text, **a),
+        "curie": curie, "label": label, "pick_label": pick_label,
         "script_json": script_json, "css": Markup(static_text("style.css")),
         "literal_kind": literal_kind, "XSD": XSD, "BASE": BASE,
     }
@@ -139,10 +204,10 @@ def ontology_page(site: Site, lang: str, ttl_href: str) -> str:
     groups = []
     for title, cls in kinds:
         terms = []
-        for s in sorted({s for s in g.subjects(RDF.type, cls) if str(s).startswith(ns)}):
+        for s in sorted({s for s in g.subjects(RDF.type, cls) if str(s).startswith(ns)}, key=str):
             terms.append({
                 "iri": str(s), "name": str(s)[len(ns):],
-                "labels": sorted((str(o), o.language or "") for o in g.objects(s, RDFS.label)),
+                "labels": sorted((str(o), getattr(o, "language", None) or "") for o in g.objects(s, RDFS.label)),
                 "comments": [str(o) for o in g.objects(s, RDFS.comment)],
                 "links": [(curie(str(p)), str(o)) for p in (RDFS.subClassOf, RDFS.subPropertyOf,
                                                              RDFS.domain, RDFS.range)

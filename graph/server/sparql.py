@@ -1,17 +1,22 @@
-"""SPARQL 1.1 Protocol pieces: content negotiation, result serialisers with a size cap,
-and the protocol's dataset parameters for updates.
+"""SPARQL 1.1 Protocol pieces: content negotiation, result serialisers and the protocol's
+dataset parameters for updates.
 
 Results are serialised in the worker process (see :mod:`kjgraph.server.workers`) so the
-web process only moves bytes. SELECT results are written here rather than by
-pyoxigraph's serialiser because a result must be *cut* at the configured row limit and
-say so: the JSON and XML formats carry a ``link`` to :data:`TRUNCATED_LINK` in their
-``head`` (both formats define ``link``), and every format gets the
-``X-Result-Truncated`` HTTP header.
+web process only moves bytes. SELECT/ASK results are written here rather than by
+pyoxigraph's serialiser because pyoxigraph 0.5 writes a carriage return and characters
+XML 1.0 forbids raw into SPARQL XML results (a parser reads the first back as a line feed
+and refuses the second); here a CR is written as ``&#13;`` and a forbidden character makes
+the request fail with 406 and a message that suggests JSON — never a malformed 200.
+RDF documents are pyoxigraph's serialisations, with the same two repairs for RDF/XML.
+A result larger than the server's result limit is refused by the server (see
+:mod:`kjgraph.server.app`), never cut silently.
 
 >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", "solutions")
 'xml'
 >>> negotiate("*/*", "graph")
 'turtle'
+>>> negotiate("application/sparql-results+json;q=0, */*", "solutions")
+'xml'
 >>> add_using("INSERT { ?s a <t> } WHERE { ?s ?p ?o }", ["http://g"], [])
 'INSERT { ?s a <t> } USING <http://g> WHERE { ?s ?p ?o }'
 """
@@ -23,11 +28,15 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
-TRUNCATED_LINK = "https://w3id.org/kjgraph/server#result-limit"
+from kjgraph.server.workers import JobError
+from kjgraph.sparql_text import tokens
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -73,41 +82,43 @@ _FORMAT_PARAM = {
 }
 
 
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """Media ranges of an ``Accept`` header, best first (stable for equal q).
+def accept(header: str | None) -> MIMEAccept:
+    """The media ranges of an ``Accept`` header (RFC 9110 §12.5.1), parsed by Werkzeug.
 
-    >>> parse_accept("text/html;q=0.9, text/turtle")
-    [('text/turtle', 1.0), ('text/html', 0.9)]
+    A missing or empty header accepts anything (``*/*``).
     """
-    if not header:
-        return [("*/*", 1.0)]
-    ranges = []
-    for i, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for f in fields[1:]:
-            if f.lower().startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if q > 0:
-            ranges.append((media, q, i))
-    ranges.sort(key=lambda r: (-r[1], r[2]))
-    return [(m, q) for m, q, _ in ranges]
+    return parse_accept_header(header if header and header.strip() else "*/*", MIMEAccept)
 
 
-def negotiate(accept: str | None, kind: str, fmt_param: str | None = None) -> str | None:
+def best_type(header: str | None, offers: Sequence[str]) -> str | None:
+    """The offered media type the client prefers (RFC 9110 §12.5.1), or ``None`` if none is
+    acceptable.
+
+    Quality values order the choice, ``q=0`` excludes a type, a more specific range wins over
+    a wildcard for the same type, and ``type/*`` or ``*/*`` pick an offer in their range
+    (the first one listed, on a tie).
+
+    >>> best_type("application/sparql-results+json;q=0, */*", ["application/sparql-results+json", "text/csv"])
+    'text/csv'
+    >>> best_type("text/*", ["application/sparql-results+json", "text/csv"])
+    'text/csv'
+    >>> best_type("image/png", ["text/csv"]) is None
+    True
+    """
+    try:
+        return accept(header).best_match(offers)
+    except ValueError:  # a malformed media range
+        return None
+
+
+def negotiate(accept_header: str | None, kind: str, fmt_param: str | None = None) -> str | None:
     """The result format key for a query result of ``kind`` ("solutions" or "graph").
 
-    ``fmt_param`` (``format=``/``output=``) wins over ``Accept``. Returns ``None`` when
-    the client accepts none of the formats (the caller answers 406).
+    ``fmt_param`` (``format=``/``output=``, as SPARQLWrapper and web forms send) wins over
+    ``Accept`` when it names a format of this kind. Returns ``None`` when the client accepts
+    none of the formats (the caller answers 406).
     """
     table = _SOLUTION_ACCEPT if kind == "solutions" else _GRAPH_ACCEPT
-    default = "json" if kind == "solutions" else "turtle"
     if fmt_param:
         key = fmt_param.strip().lower()
         if key in _FORMAT_PARAM:
@@ -116,12 +127,10 @@ def negotiate(accept: str | None, kind: str, fmt_param: str | None = None) -> st
                 return choice
         elif key in table:
             return table[key]
-    for media, _q in parse_accept(accept):
-        if media in table:
-            return table[media]
-        if media in ("*/*", "application/*", "text/*"):
-            return default
-    return None
+    canonical = list((SOLUTION_TYPES if kind == "solutions" else GRAPH_TYPES).values())
+    offers = canonical + [m for m in table if m not in canonical]
+    chosen = best_type(accept_header, offers)
+    return table[chosen] if chosen else None
 
 
 def media_type(kind: str, key: str) -> str:
@@ -146,12 +155,13 @@ def _json_term(term: object) -> dict[str, str]:
 
 
 def write_solutions(variables: Sequence[str], rows: Iterable[Sequence[object]], key: str,
-                    truncated: bool) -> bytes:
-    """Serialise solution rows (tuples of terms or None) in the format ``key``."""
+                    truncated: bool = False) -> bytes:
+    """Serialise solution rows (tuples of terms or None) in the format ``key`` (json, xml,
+    csv, tsv: the W3C SPARQL 1.1 results formats). ``truncated`` is ignored (results over the
+    limit are refused, not cut). Raises :class:`NotRepresentable` for XML that cannot hold a
+    value."""
     if key == "json":
         head: dict[str, object] = {"vars": list(variables)}
-        if truncated:
-            head["link"] = [TRUNCATED_LINK]
         bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
                     for row in rows]
         return json.dumps({"head": head, "results": {"bindings": bindings}},
@@ -160,8 +170,6 @@ def write_solutions(variables: Sequence[str], rows: Iterable[Sequence[object]], 
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
                "<head>"]
         out += [f"<variable name={quoteattr(v)}/>" for v in variables]
-        if truncated:
-            out.append(f"<link href={quoteattr(TRUNCATED_LINK)}/>")
         out.append("</head><results>")
         for row in rows:
             out.append("<result>")
@@ -178,7 +186,7 @@ def write_solutions(variables: Sequence[str], rows: Iterable[Sequence[object]], 
         writer.writerow(variables)
         for row in rows:
             writer.writerow(["" if t is None else (f"_:{t.value}" if type(t) is ox.BlankNode
-                                                    else t.value) for t in row])
+                                                    else getattr(t, "value", str(t))) for t in row])
         return buffer.getvalue().encode()
     # TSV: terms in their Turtle/N-Triples form
     buffer.write("\t".join(f"?{v}" for v in variables) + "\n")
@@ -187,18 +195,50 @@ def write_solutions(variables: Sequence[str], rows: Iterable[Sequence[object]], 
     return buffer.getvalue().encode()
 
 
+class NotRepresentable(JobError):
+    """A value cannot be written in the requested format (a character XML 1.0 forbids): 406."""
+
+    def __init__(self, message: str):
+        super().__init__(406, message)
+
+
+_XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` as XML character data: ``&``, ``<``, ``>`` escaped, a carriage return written
+    as ``&#13;`` (a raw CR is read back as a line feed, XML 1.0 §2.11) and leading and trailing
+    spaces as ``&#32;``. Raises :class:`NotRepresentable` for a character XML 1.0 forbids (§2.2).
+
+    >>> xml_text(" a\\r\\nb<c> ")
+    '&#32;a&#13;\\nb&lt;c&gt;&#32;'
+    """
+    bad = _XML_FORBIDDEN.search(value)
+    if bad:
+        raise NotRepresentable(f"the result holds the character U+{ord(bad.group(0)):04X}, which XML 1.0 "
+                               "cannot carry; ask for JSON instead (Accept: application/sparql-results+json, "
+                               "or format=json)")
+    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    stripped = text.strip(" ")
+    if stripped != text:
+        lead = len(text) - len(text.lstrip(" "))
+        trail = len(text) - len(text.rstrip(" ")) if stripped else 0
+        text = "&#32;" * lead + stripped + "&#32;" * trail
+    return text
+
+
 def _xml_term(t: object) -> str:
     if type(t) is ox.NamedNode:
-        return f"<uri>{escape(t.value)}</uri>"
+        return f"<uri>{xml_text(t.value)}</uri>"
     if type(t) is ox.BlankNode:
-        return f"<bnode>{escape(t.value)}</bnode>"
+        return f"<bnode>{xml_text(t.value)}</bnode>"
     if type(t) is ox.Literal:
         if t.language:
-            return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(t.language)}>{xml_text(t.value)}</literal>"
         if t.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
-        return f"<literal>{escape(t.value)}</literal>"
-    return f"<literal>{escape(str(t))}</literal>"
+            return f"<literal datatype={quoteattr(t.datatype.value)}>{xml_text(t.value)}</literal>"
+        return f"<literal>{xml_text(t.value)}</literal>"
+    return f"<literal>{xml_text(str(t))}</literal>"
 
 
 def write_boolean(value: bool, key: str) -> bytes:
@@ -212,20 +252,31 @@ def write_boolean(value: bool, key: str) -> bytes:
 
 
 def write_triples(triples: list[ox.Triple], key: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Serialise triples in the format ``key`` with pyoxigraph (Turtle with ``prefixes``).
+
+    RDF/XML gets the repairs of :func:`xml_text` (CR as ``&#13;``; a character XML 1.0
+    forbids, or a predicate RDF/XML cannot write, raises :class:`NotRepresentable`).
+    """
     fmt = RDF_FORMATS[key]
-    if key == "turtle" and prefixes:
-        return ox.serialize(triples, format=fmt, prefixes=prefixes)
-    return ox.serialize(triples, format=fmt)
+    try:
+        body = ox.serialize(triples, format=fmt, prefixes=prefixes) if key == "turtle" and prefixes \
+            else ox.serialize(triples, format=fmt)
+        assert body is not None  # (no output file given: the bytes are returned)
+    except (ValueError, SyntaxError, OSError) as exc:
+        raise NotRepresentable(f"these triples cannot be written as {GRAPH_TYPES[key]} ({exc}); ask for "
+                               "Turtle or N-Triples instead") from None
+    if key == "rdfxml":
+        text = body.decode("utf-8")
+        bad = _XML_FORBIDDEN.search(text)
+        if bad:
+            raise NotRepresentable(f"the result holds the character U+{ord(bad.group(0)):04X}, which RDF/XML "
+                                   "cannot carry; ask for Turtle, N-Triples or JSON-LD instead")
+        # pyoxigraph writes literals as element content: a raw CR there is read back as LF.
+        body = text.replace("\r", "&#13;").encode("utf-8")
+    return body
 
 
 # ---------------------------------------------------------------- update dataset (USING)
-
-_TOKEN = re.compile(
-    r"""(?P<skip>\#[^\n]*|<[^<>"{}|^`\\\s]*>|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-      |(?P<open>\{)|(?P<close>\})|(?P<word>[A-Za-z_][\w-]*)""",
-    re.VERBOSE | re.DOTALL,
-)
-
 
 class DatasetConflict(ValueError):
     """The protocol's ``using-graph-uri`` was combined with USING/WITH in the update."""
@@ -246,21 +297,25 @@ def add_using(update: str, using: Sequence[str], using_named: Sequence[str]) -> 
     depth = 0
     previous = ""
     inserts: list[int] = []
-    for match in _TOKEN.finditer(update):
-        if match.group("open"):
+    for token in tokens(update):
+        if token.kind == "comment":
+            continue
+        if token.kind == "open":
             depth += 1
-            previous = "{"
-        elif match.group("close"):
+            previous = token.text
+        elif token.kind == "close":
             depth -= 1
-            previous = "}"
-        elif match.group("word") and depth == 0:
-            word = match.group("word").upper()
+            previous = token.text
+        elif token.kind == "word" and depth == 0:
+            word = token.text.upper()
             if word in ("USING", "WITH"):
                 raise DatasetConflict("using-graph-uri/using-named-graph-uri cannot be combined "
                                       f"with {word} in the update")
             if word == "WHERE" and previous != "DELETE":
-                inserts.append(match.start())
+                inserts.append(token.start)
             previous = word
+        else:
+            previous = token.text
     for position in reversed(inserts):
         update = update[:position] + clause + " " + update[position:]
     return update

@@ -123,5 +123,16 @@ def void_description(summary: dict[str, Any], *, server: str, dumps: list[str],
 
 
 def serialize(g: Graph, fmt: str) -> bytes:
-    """``fmt`` is a key of :data:`kjgraph.server.sparql.GRAPH_TYPES`."""
-    return g.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+    """``fmt`` is a key of :data:`kjgraph.server.sparql.GRAPH_TYPES`.
+
+    Blank nodes are relabelled canonically first (RDFLib's ``to_canonical_graph``), so the
+    same description always gives the same bytes (and the same ETag).
+    """
+    from rdflib.compare import to_canonical_graph
+
+    canonical = Graph()
+    for prefix, namespace in g.namespaces():
+        canonical.bind(prefix, namespace, override=True)
+    for triple in to_canonical_graph(g):
+        canonical.add(triple)
+    return canonical.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")

@@ -11,18 +11,24 @@
       if (library[i].name === e.target.value) { box.value = library[i].text; }
     }
   });
+  // Only http(s) and mailto IRIs become links; javascript:, data:, vbscript: ... stay text.
+  function safeHref(value) {
+    return /^(https?|mailto):/i.test(value) && !/[\u0000-\u0020\u007f-\u009f]/.test(value);
+  }
   function cell(binding) {
     var td = document.createElement("td");
     if (!binding) { return td; }
-    if (binding.type === "uri") {
+    if (binding.type === "uri" && safeHref(binding.value)) {
       var a = document.createElement("a");
       a.href = binding.value; a.textContent = binding.value; td.appendChild(a);
+    } else if (binding.type === "uri") {
+      td.textContent = binding.value; td.className = "unlinked";
     } else {
       td.textContent = binding.value + (binding["xml:lang"] ? " @" + binding["xml:lang"] : "");
     }
     return td;
   }
-  function show(data, truncated) {
+  function show(data) {
     results.textContent = "";
     if (data.boolean !== undefined) { results.textContent = data.boolean ? "yes" : "no"; return; }
     var table = document.createElement("table");
@@ -37,8 +43,7 @@
       table.appendChild(tr);
     });
     results.appendChild(table);
-    status.textContent = data.results.bindings.length + " row(s)" +
-      (truncated ? " — cut at the server's result limit" : "");
+    status.textContent = data.results.bindings.length + " row(s)";
   }
   document.getElementById("run").addEventListener("click", function () {
     var endpoint = document.getElementById("endpoint").value;
@@ -50,11 +55,10 @@
                 "Accept": "application/sparql-results+json, text/turtle;q=0.9"},
       body: box.value
     }).then(function (response) {
-      var truncated = response.headers.get("X-Result-Truncated");
       var type = response.headers.get("Content-Type") || "";
       return response.text().then(function (text) {
         if (!response.ok) { throw new Error(response.status + ": " + text); }
-        if (type.indexOf("json") >= 0) { show(JSON.parse(text), truncated); }
+        if (type.indexOf("json") >= 0) { show(JSON.parse(text)); }
         else { results.textContent = ""; var pre = document.createElement("pre");
                pre.textContent = text; results.appendChild(pre); status.textContent = ""; }
       });

@@ -8,7 +8,8 @@
   if (!q) { return; }
   var seen = {};
   index.forEach(function (entry) {  // [href, label, language]
-    if (entry[1].toLowerCase().indexOf(q) >= 0 && !seen[entry[0]]) {
+    var safe = /^\/(?!\/)/.test(entry[0]) || /^(https?|mailto):/i.test(entry[0]);  // never javascript: etc.
+    if (safe && entry[1].toLowerCase().indexOf(q) >= 0 && !seen[entry[0]]) {
       seen[entry[0]] = true;
       var li = document.createElement("li"); var a = document.createElement("a");
       a.href = entry[0]; a.textContent = entry[1]; li.appendChild(a); list.appendChild(li);
