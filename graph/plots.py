@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kjgraph.errors import QueryError
+from kjgraph.i18n import N_, gettext
 from kjgraph.labels import check_language, graph_labels
 from kjgraph.options import OutputFile, lang_option
 from kjgraph.query import Graph, plain
@@ -39,7 +40,10 @@ if TYPE_CHECKING:  # matplotlib is imported when a plot is drawn, to keep `kjgra
 
 #: Tried in order for every glyph (matplotlib ≥ 3.6 falls back per character).
 FONTS = ["DejaVu Sans", "Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Serif CJK JP"]
-KIND_COLOURS = {"Summit": "#1f4e79", "Visit": "#4f9bd9", "SidelineMeeting": "#a9cce3"}
+#: Leaders' meetings by kind (the counting rule's three kinds), their colours and legend names.
+KIND_COLOURS = {"Summit": "#1f4e79", "SidelineMeeting": "#3498db", "BriefTalk": "#a9cce3"}
+KIND_NAMES = {"Summit": N_("Stand-alone summits"), "SidelineMeeting": N_("Sideline meetings"),
+              "BriefTalk": N_("Brief talks")}
 COUNTRY_COLOURS = {"kr": ("#c0392b", "#e6b0aa"), "jp": ("#1e8449", "#a9dfbf")}
 
 _AGREEMENTS = """
@@ -83,16 +87,20 @@ def data_text(text: str) -> str:
 AS_TEXT: dict[str, Any] = {"parse_math": False}
 
 
-def _kind_group(kind: str) -> str:
-    return "Visit" if "Visit" in kind else kind if kind in KIND_COLOURS else "SidelineMeeting"
-
-
 def timeline_figure(kg: Graph, lang: str = "en", start: int | None = None,
                     end: int | None = None) -> Figure:
-    """The timeline of leader-level meetings, terms of office, agreements and incidents."""
+    """The timeline of leaders' meetings (per year, by kind: the counting rule), leaders' calls,
+    terms of office, agreements and incidents; every text in ``lang`` (:mod:`kjgraph.i18n`)."""
+    from kjgraph.views import leader_contacts
+
     lang = check_language(lang)
+
+    def _(message: str) -> str:
+        return gettext(message, lang)
+
     plt = _setup()
     meetings = kg.run("meetings", lang=lang).rows
+    calls = [day for _e, _kr, _jp, day in leader_contacts(kg, "LeaderCall")]
     terms = kg.run("leaders", lang=lang).rows
     names = graph_labels(kg, {plain(r["leader"]) for r in terms}, lang)
     agreements = [r["day"].value for r in kg.rows(_AGREEMENTS) if r["day"] is not None]
@@ -111,30 +119,33 @@ def timeline_figure(kg: Graph, lang: str = "en", start: int | None = None,
 
     counts: dict[str, Counter[int]] = defaultdict(Counter)
     for row, year in zip(meetings, years, strict=True):
-        counts[_kind_group(plain(row["kind"]).split(", ")[0])][year] += 1
+        kind = plain(row["kind"]).split(", ")[0]
+        counts[kind if kind in KIND_COLOURS else "Summit"][year] += 1
     bottom = Counter[int]()
     xs = list(range(first, last + 1))
-    kinds = {"Summit": "summits", "Visit": "visits", "SidelineMeeting": "sideline meetings"}
     for kind, colour in KIND_COLOURS.items():
         heights = [counts[kind][x] for x in xs]
+        total = sum(counts[kind].values())
         ax_bars.bar([x + 0.5 for x in xs], heights, bottom=[bottom[x] for x in xs], width=0.8,
-                    color=colour, label=kinds[kind])
+                    color=colour, label=f"{_(KIND_NAMES[kind])} ({total})")
         for x, h in zip(xs, heights, strict=True):
             bottom[x] += h
-    ax_bars.set_ylabel("leader-level meetings")
+    ax_bars.set_ylabel(_("Leaders' meetings"))
     ax_bars.yaxis.get_major_locator().set_params(integer=True)
-    ax_bars.set_title(f"Korea–Japan relations {first}–{last}: leader-level meetings per year, "
-                      "terms of office, agreements and incidents", loc="left", fontsize=13)
+    ax_bars.set_title(_("Korea–Japan relations {first}–{last}: leaders' meetings per year, terms of office, "
+                        "agreements and incidents").format(first=first, last=last), loc="left", fontsize=13)
     ax_bars.legend(loc="upper left", frameon=False, ncol=3)
     ax_bars.grid(axis="y", alpha=0.3)
 
-    ax_marks.scatter([_year(d) for d in agreements], [1] * len(agreements), marker="^", s=60,
-                     color="#7d3c98", label=f"agreements signed ({len(agreements)})", zorder=3)
-    ax_marks.scatter([_year(d) for d in incidents], [0] * len(incidents), marker="X", s=50,
-                     color="#d35400", label=f"incidents and rulings ({len(incidents)})", zorder=3)
-    ax_marks.set_yticks([0, 1], ["incidents", "agreements"])
-    ax_marks.set_ylim(-0.7, 1.7)
-    ax_marks.legend(loc="upper left", frameon=False, ncol=2, fontsize=8, bbox_to_anchor=(0, 1.35))
+    for level, days, marker, size, colour, name in (
+            (2, calls, "s", 30, "#f5b041", _("Leaders' calls")),
+            (1, agreements, "^", 60, "#7d3c98", _("Agreements signed")),
+            (0, incidents, "X", 50, "#d35400", _("Incidents and rulings"))):
+        ax_marks.scatter([_year(d) for d in days], [level] * len(days), marker=marker, s=size, color=colour,
+                         label=f"{name} ({len(days)})", zorder=3)
+    ax_marks.set_yticks([0, 1, 2], [_("incidents"), _("agreements"), _("calls")])
+    ax_marks.set_ylim(-0.7, 2.7)
+    ax_marks.legend(loc="upper left", frameon=False, ncol=3, fontsize=8, bbox_to_anchor=(0, 1.3))
     ax_marks.grid(axis="x", alpha=0.3)
 
     rows = {"country/kr": 1, "country/jp": 0}
@@ -149,13 +160,13 @@ def timeline_figure(kg: Graph, lang: str = "en", start: int | None = None,
         # names of very short (mostly acting) terms would overprint their neighbours
         if e >= first and s <= last + 1 and min(e, last + 1) - max(s, first) >= 0.6:
             name = names.get(plain(row["leader"])) or plain(row["name"]) or ""
-            acting = " (acting)" if plain(row["acting"]) in ("true", "1") else ""
+            acting = " " + _("(acting)") if plain(row["acting"]) in ("true", "1") else ""
             ax_terms.text((max(s, first) + min(e, last + 1)) / 2, level, data_text(name) + acting, rotation=90,
                           ha="center", va="center", fontsize=7, color="black", clip_on=True, **AS_TEXT)
-    ax_terms.set_yticks([0, 1], ["Prime Minister of Japan", "President of Korea"])
+    ax_terms.set_yticks([0, 1], [_("Prime Minister of Japan"), _("President of the Republic of Korea")])
     ax_terms.set_ylim(-0.55, 1.55)
     ax_terms.set_xlim(first, last + 1)
-    ax_terms.set_xlabel("year")
+    ax_terms.set_xlabel(_("year"))
     for ax in (ax_bars, ax_marks, ax_terms):
         ax.spines[["top", "right"]].set_visible(False)
     fig.subplots_adjust(left=0.12, right=0.99, top=0.94, bottom=0.07)
@@ -195,10 +206,11 @@ def topics_figure(kg: Graph, lang: str = "en", top: int = 25, start: int | None 
                   **AS_TEXT)
     step = 1 if len(years) <= 20 else 5
     ax.set_xticks([y for y in years if y % step == 0])
-    ax.set_xlabel("year")
-    ax.set_title(f"Topics on the agenda: events per topic and year (top {len(chosen)} topics)", loc="left")
+    ax.set_xlabel(gettext("year", lang))
+    ax.set_title(gettext("Topics on the agenda: events per topic and year (top {n} topics)", lang).format(
+        n=len(chosen)), loc="left")
     bar = fig.colorbar(image, ax=ax, pad=0.01)
-    bar.set_label("events")
+    bar.set_label(gettext("events", lang))
     bar.locator = MaxNLocator(integer=True)
     bar.update_ticks()
     fig.tight_layout()

@@ -150,6 +150,14 @@ def _contacts(kg: Graph, cls: str) -> list[tuple[str, str, str, str]]:
     return [(plain(r["event"]), plain(r["kr"]), plain(r["jp"]), plain(r["day"])) for r in rows]
 
 
+def leader_contacts(kg: Graph, kind: str = "LeadersMeeting") -> list[tuple[str, str, str, str]]:
+    """``(event, Korean leader, Japanese leader, day)`` of every leaders' meeting (``kind`` =
+    ``LeadersMeeting``, or ``Summit``, ``SidelineMeeting``, ``BriefTalk``) or call (``LeaderCall``)
+    between a President of the ROK and a Prime Minister of Japan in their capacity, in date order —
+    the rows the library query ``leader-meetings`` counts."""
+    return _contacts(kg, f"https://w3id.org/kjgraph/ontology#{kind}")
+
+
 # ------------------------------------------------------------------ the diplomacy timeline
 
 def timeline_network(kg: Graph, *, lang: str = "en", start: int | None = None, end: int | None = None,
