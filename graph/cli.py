@@ -20,7 +20,7 @@ import click
 
 from kjgraph import __version__
 from kjgraph.errors import DataError, KjgraphError, ValidationFailed
-from kjgraph.options import OutputFile
+from kjgraph.options import OutputFile, lang_option
 from kjgraph.query import FORMATS
 from kjgraph.remote import endpoint_options, open_graph
 from kjgraph.store import ENV_VAR, StoreLocation
@@ -288,11 +288,12 @@ def stats(store: Path | None, as_json: bool, as_markdown: bool) -> None:
 
 @main.command()
 @click.option("-o", "--out", type=OutputFile(), default=Path("ontology.html"), show_default=True)
-def docs(out: Path) -> None:
-    """Generate the ontology's HTML documentation (pyLODE)."""
+@lang_option("Language of the page: its title, labels and headings.")
+def docs(out: Path, lang: str) -> None:
+    """Generate the ontology's documentation: one readable HTML page."""
     from kjgraph.docs import write_ontology_docs
 
-    click.echo(f"wrote {write_ontology_docs(out)}")
+    click.echo(f"wrote {write_ontology_docs(out, lang)}")
 
 
 # ---------------------------------------------------------------- further commands

@@ -131,7 +131,7 @@ def update(root: Path | None = None, directory: Path | None = None) -> list[Path
             from babel.messages import Catalog
 
             catalog = Catalog(locale=lang, project="kjgraph", domain="messages")
-        catalog.update(template, update_header_comment=False, update_creation_date=False)
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False, update_creation_date=False)
         with path.open("wb") as po:
             write_po(po, catalog, width=100, sort_output=True, omit_header=False, include_previous=False,
                      ignore_obsolete=True, include_lineno=False)
