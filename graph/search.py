@@ -224,6 +224,11 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self._items)
 
+    def records(self) -> list[tuple[Entry, list[tuple[str, list[str], str, str]], tuple[date, date] | None, int]]:
+        """``(entry, [(key, words, text, tag)], span of days, kind rank)`` per resource: what the
+        ranking uses, for a ranking elsewhere (the static site's search page does it in the browser)."""
+        return [(i.entry, i.keys, i.span, i.kind_rank) for i in self._items]
+
     @classmethod
     def from_store(cls, store: Any) -> SearchIndex:
         """The index of every labelled IRI of a store's default graph (the union of the sources)."""

@@ -12,7 +12,8 @@ so they answer **303 See Other** to a document chosen by ``Accept`` (the "Cool U
 the Semantic Web" 303 pattern, which static hosts and w3id.org redirects can reproduce
 exactly): ``/doc/<path>.html`` for people, ``.ttl``, ``.jsonld``, ``.nt``, ``.rdf`` for
 machines. The documents answer directly (200) and name each other as alternates.
-``/ontology`` answers 303 to ``/ontology.html`` (pyLODE) or ``/ontology.ttl``.
+``/ontology`` answers 303 to ``/ontology.html`` (kjgraph.docs, in the reader's language) or
+``/ontology.ttl``.
 
 HTTP (RFC 9110). Every route answers GET, HEAD and OPTIONS (``Allow`` lists what the route
 accepts); content negotiation follows the ``Accept`` header's quality values and wildcards
@@ -200,6 +201,7 @@ class Server:
         self.site = pages.Site("/" + config.base_url.split("://", 1)[-1].partition("/")[2])  # type: ignore[union-attr]
         self.cache = Path(tempfile.mkdtemp(prefix="kjgraph-serve-"))
         self._summary: tuple[float, dict[str, Any]] | None = None
+        self._home: dict[str, Any] | None = None
         self._plots: dict[tuple[str, str], bytes] = {}
         self._ontology_lock = asyncio.Lock()
         self._ontology_csp: str | None = None
@@ -211,6 +213,7 @@ class Server:
         """The workers moved to a new build: serve its dumps and manifest, drop derived caches."""
         self.config.use_build(spec)
         self._summary = None
+        self._home = None
         self._plots.clear()
         for cached in self.cache.glob("*.gz"):
             cached.unlink(missing_ok=True)
@@ -454,7 +457,7 @@ class Server:
             return Response(body, media_type=sparql.GRAPH_TYPES[key],
                             headers={"Link": f'<{httputil.iri_to_uri(iri)}>; rel="describes"'})
         page = _page(request)
-        r = await self.call("describe", iri, page)
+        r = await self.call("resource_page", iri, page)
         last = max(1, (max(r["out_total"], r["in_total"]) - 1) // r["page_size"] + 1)
         if page > last:
             return self.error(request, 404, f"page {page} is beyond the last page ({last}) of {iri}",
@@ -464,7 +467,7 @@ class Server:
                    (("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf"))}
         formats_keys = {"turtle": formats["Turtle"], "jsonld": formats["JSON-LD"]}
         return self.html(request, "resource.html", r=r, labels_map=r["related_labels"],
-                         formats=_Formats(formats, formats_keys),
+                         formats=_Formats(formats, formats_keys), lang_query=f"&page={page}" if page > 1 else "",
                          neighbourhood=self.neighbourhood_frame(iri, self.lang(request)))
 
     def neighbourhood_frame(self, iri: str, lang: str) -> Any:
@@ -505,14 +508,17 @@ class Server:
         if name in ("ontology.ttl", "shapes.ttl"):
             source = "kjgraph.ttl" if name == "ontology.ttl" else "shapes.ttl"
             return FileResponse(ontology_dir() / source, media_type="text/turtle")
-        html = self.cache / "ontology.html"
-        async with self._ontology_lock:  # generated once, then cached
+        lang = self.lang(request)
+        html = self.cache / f"ontology.{lang}.html"
+        async with self._ontology_lock:  # generated once per language, then cached
             if not html.is_file():
+                links = {code: f"{self.site.root}ontology.html?lang={code}" for code in pages.LANGUAGES}
                 await asyncio.get_running_loop().run_in_executor(
-                    None, write_ontology_html, html, self.site, self.site.root + "ontology.ttl")
+                    None, write_ontology_html, html, self.site, self.site.root + "ontology.ttl", lang, links)
             if self._ontology_csp is None:
                 self._ontology_csp = httputil.content_security_policy(html.read_text(encoding="utf-8"))
-        return FileResponse(html, media_type="text/html", headers={"Content-Security-Policy": self._ontology_csp})
+        return FileResponse(html, media_type="text/html", headers={
+            "Content-Security-Policy": self._ontology_csp, "Vary": "Accept-Language", "Content-Language": lang})
 
     async def shapes(self, request: Request) -> Response:
         return RedirectResponse(self.site.root + "shapes.ttl", status_code=303)
@@ -520,7 +526,9 @@ class Server:
     # ------------------------------------------------------------ pages
     async def home(self, request: Request) -> Response:
         summary = await self.summary()
-        return self.html(request, "home.html", s=summary, build=self.config.manifest.get("built"),
+        if self._home is None:
+            self._home = await self.call("home")
+        return self.html(request, "home.html", s=summary, h=self._home, build=self.config.manifest.get("built"),
                          labels_map=summary["graph_labels"], void_href=self.site.root + ".well-known/void",
                          sparql_href=self.site.root + "sparql",
                          dumps=[(n, self.site.root + "dumps/" + n) for n in self.dump_names()],
@@ -531,7 +539,7 @@ class Server:
 
     async def classes(self, request: Request) -> Response:
         summary = await self.summary()
-        return self.html(request, "classes.html", classes=summary["classes"],
+        return self.html(request, "classes.html", classes=pages.class_list(summary, self.lang(request)),
                          labels_map=summary["graph_labels"], class_href=self.class_href)
 
     async def class_page(self, request: Request) -> Response:
@@ -556,21 +564,48 @@ class Server:
         accept = request.headers.get("accept")
         as_json = sparql.best_type(accept, ["text/html", "application/json"]) == "application/json" \
             and not _prefers_html(accept)
-        results = await self.call("search", q) if q else []
+        limit_text = request.query_params.get("limit", "50").strip()
+        limit = min(int(limit_text), 1000) if limit_text.isascii() and limit_text.isdigit() and int(limit_text) else 50
+        lang = self.lang(request)
+        found = await self.call("search_results", q, lang, limit) if q else {"hits": [], "total": 0, "limit": limit}
         if as_json:
-            return Response(json.dumps(results, ensure_ascii=False), media_type="application/json",
-                            headers={"Vary": "Accept"})
-        return self.html(request, "search.html", q=q, results=results, static=False)
+            return Response(json.dumps(found["hits"], ensure_ascii=False), media_type="application/json",
+                            headers={"Vary": "Accept", "X-Result-Total": str(found["total"])})
+        more = f"{self.site.page('search')}?q={quote(q)}&lang={quote(lang)}&limit={min(limit * 4, 1000)}"
+        return self.html(request, "search.html", q=q, results=found, static=False, more_href=more,
+                         labels_map=found.get("labels", {}),
+                         lang_query=f"&q={quote(q)}" if q else "")
 
     async def query_page(self, request: Request) -> Response:
         return self.html(request, "query.html", connect_anywhere=True,
-                         **query_page_context(self.site.root + "sparql"))
+                         **query_page_context(self.site.root + "sparql", self.lang(request)))
 
     async def timeline(self, request: Request) -> Response:
         lang = quote(self.lang(request))
-        return self.html(request, "timeline.html",
+        return self.html(request, "timeline.html", view_src=f"{self.site.root}views/timeline?lang={lang}",
                          timeline_src=f"{self.site.root}plots/timeline.svg?lang={lang}",
                          topics_src=f"{self.site.root}plots/topics.svg?lang={lang}")
+
+    async def leaders(self, request: Request) -> Response:
+        return self.html(request, "leaders.html",
+                         view_src=f"{self.site.root}views/leaders?lang={quote(self.lang(request))}")
+
+    async def view(self, request: Request) -> Response:
+        """A view of kjgraph.views (the diplomacy timeline, the leaders' network): a self-contained
+        page drawn by a worker, cached per language."""
+        which = request.path_params["which"]
+        if which not in ("timeline", "leaders"):
+            return self.error(request, 404, "no such view", title="Not found")
+        key = (f"view:{which}", self.lang(request))
+        if key not in self._plots:
+            if self.pool.full():
+                raise Busy()
+            link_base = (self.config.base_url or "").rstrip("/") or None
+            self._plots[key] = (await self.pool.run(
+                ("call", {"function": "view_page", "args": (which, key[1], link_base)}),
+                time_limit=max(120.0, self.config.time_limit))).encode("utf-8")
+        html = self._plots[key].decode("utf-8")
+        return HTMLResponse(html, headers={"Content-Security-Policy": httputil.content_security_policy(html)})
 
     async def plot(self, request: Request) -> Response:
         """The plots of kjgraph.plots as SVG, drawn once per language by a worker and cached."""
@@ -717,25 +752,22 @@ def _prefers_html(accept: str | None) -> bool:
     return sparql.best_type(accept, offers) in _HTML_TYPES
 
 
-def write_ontology_html(out: Path, site: pages.Site, ttl_href: str) -> None:
-    """The ontology documentation: pyLODE's (``kjgraph docs``), else kjgraph's own plain page."""
-    try:
-        from kjgraph.docs import write_ontology_docs
+def write_ontology_html(out: Path, site: pages.Site, ttl_href: str, lang: str = "en",
+                        language_links: dict[str, str] | None = None) -> None:
+    """The ontology's documentation in ``lang`` (:mod:`kjgraph.docs`, as ``kjgraph docs``)."""
+    from kjgraph.docs import write_ontology_docs
 
-        write_ontology_docs(out)
-    except Exception as exc:
-        import sys
-
-        print(f"kjgraph: pyLODE failed ({type(exc).__name__}: {exc}); using the plain ontology page",
-              file=sys.stderr)
-        out.write_text(pages.ontology_page(site, "en", ttl_href), encoding="utf-8")
+    write_ontology_docs(out, lang, language_links=language_links)
 
 
-def query_page_context(endpoint: str) -> dict[str, Any]:
+def query_page_context(endpoint: str, lang: str = "en") -> dict[str, Any]:
+    """The query page's library examples, each with an example value bound for every required
+    parameter (:func:`pages.example_query`), and its interface texts in ``lang``."""
     from kjgraph.library import library
 
-    examples = [{"name": q.name, "title": q.title, "text": q.text} for q in library().values()]
+    examples = [pages.example_query(q) for q in library().values()]
     return {"endpoint": endpoint, "examples": examples, "examples_json": json.dumps(examples),
+            "messages_json": json.dumps(pages.query_messages(lang), ensure_ascii=False),
             "query_js": pages.Markup(pages.static_text("query.js"))}
 
 
@@ -821,6 +853,8 @@ def create_app(config: ServerConfig) -> Starlette:
         Route(root + "class", server.class_page, methods=read),
         Route(root + "query", server.query_page, methods=read),
         Route(root + "timeline", server.timeline, methods=read),
+        Route(root + "leaders", server.leaders, methods=read),
+        Route(root + "views/{which}", server.view, methods=read),
         Route(root + ".well-known/void", server.void, methods=read),
         Route(root + "dataset", server.dataset, methods=read),
         Route(root + "dumps/", server.dumps, methods=read),

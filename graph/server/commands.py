@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from kjgraph.options import lang_option
 from kjgraph.store import ENV_VAR
 
 
@@ -80,10 +81,14 @@ def serve(store: Path | None, host: str, port: int, base_url: str | None, worker
               help="Directory to write the static site to.")
 @click.option("--endpoint", default=None,
               help="A SPARQL endpoint URL for the site's query page (default: none).")
-def publish(store: Path | None, out: Path, endpoint: str | None) -> None:
+@click.option("--base-url", default=None, metavar="URL",
+              help="The site's public address (absolute VoID URLs, the .htaccess RewriteBase); links stay "
+                   "relative, so the site works anywhere without it.")
+@lang_option("Language of the pages.")
+def publish(store: Path | None, out: Path, endpoint: str | None, base_url: str | None, lang: str) -> None:
     """Write the HTML pages, documents, dumps and metadata as a static site."""
     from kjgraph.publish import publish_site
     from kjgraph.store import StoreLocation
 
-    report = publish_site(StoreLocation(store), out, endpoint=endpoint)
+    report = publish_site(StoreLocation(store), out, endpoint=endpoint, base_url=base_url, lang=lang)
     click.echo(f"wrote {report['files']} files for {report['resources']} resources to {out}")

@@ -57,11 +57,45 @@ def html_text(value: object) -> Markup:
     return Markup(str(Markup.escape(value)).replace("\r", "&#13;").replace("\x00", "\ufffd"))
 
 
-_env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(HERE / "templates")),
-    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-    finalize=html_text,  # every {{ value }}: escaped, CR kept as &#13;
-)
+def _environment(lang: str) -> jinja2.Environment:
+    """The templates' environment for one language: the interface texts (``{{ _("…") }}``) from
+    the catalogues of :mod:`kjgraph.i18n`."""
+    from kjgraph.i18n import translations
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        finalize=html_text,  # every {{ value }}: escaped, CR kept as &#13;
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+_ENVS: dict[str, jinja2.Environment] = {}
+
+
+class Citations:
+    """The sources a page cites, numbered in the order they are first cited: statements carry a
+    small marker (``[3]``) and the sources are listed once, at the end of the page."""
+
+    def __init__(self, sources: dict[str, str] | None = None) -> None:
+        self.numbers: dict[str, int] = {}
+        self.sources = sources or {}  # named graph -> source record
+
+    def __call__(self, graphs: list[str]) -> list[tuple[int, str]]:
+        """``[(number, graph)]`` for the graphs of one statement; the same source keeps its number."""
+        out = []
+        for g in graphs:
+            key = self.sources.get(g, g)
+            if key not in self.numbers:
+                self.numbers[key] = len(self.numbers) + 1
+            out.append((self.numbers[key], g))
+        return sorted(set(out))
+
+    def listed(self) -> list[tuple[int, str]]:
+        """``[(number, source)]`` in number order."""
+        return sorted((n, s) for s, n in self.numbers.items())
 
 
 def static_text(name: str) -> str:
@@ -168,18 +202,50 @@ class Site:
 
 
 def render(template: str, site: Site, lang: str, **context: Any) -> str:
+    """A page: ``template`` in ``lang`` (interface texts and labels), linking as ``site`` does."""
+    from kjgraph.labels import check_language
+
+    lang = check_language(lang)
+    env = _ENVS.get(lang)
+    if env is None:
+        env = _ENVS[lang] = _environment(lang)
+
     def label(iri: str, labels: dict[str, list[tuple[str, str]]] | None = None) -> str:
         found = pick_label((labels or context.get("labels_map", {})).get(iri, []), lang)
-        return found[0] if found else curie(iri)
+        return found[0] if found else (curie(iri) if iri.startswith(BASE + "id/") else readable(iri))
 
     helpers: dict[str, Callable[..., Any] | Any] = {
         "site": site, "lang": lang, "languages": LANGUAGES, "language_names": LANGUAGE_NAMES,
         "link": site.link, "anchor": lambda iri, text, **a: anchor(site.link(iri), text, **a),
         "curie": curie, "label": label, "pick_label": pick_label,
         "script_json": script_json, "css": Markup(static_text("style.css")),
-        "literal_kind": literal_kind, "XSD": XSD, "BASE": BASE,
+        "literal_kind": literal_kind, "XSD": XSD, "BASE": BASE, "KJO": BASE + "ontology#", "readable": readable,
+        "cite": Citations(context.get("r", {}).get("sources") if isinstance(context.get("r"), dict) else None),
     }
-    return _env.get_template(template).render(**helpers, **context)
+    return env.get_template(template).render(**helpers, **context)
+
+
+def readable(iri: str) -> str:
+    """A name for a term without a label: its local name in words, never a raw IRI
+    (``https://schema.org/GovernmentOrganization`` → ``Government Organization``)."""
+    local = re.split(r"[#/]", iri.rstrip("/#"))[-1] or iri
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).replace("-", " ").replace("_", " ")
+    return words[:1].upper() + words[1:] if words else curie(iri)
+
+
+def class_list(summary: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The classes of the browse page: ``{iri, count, group, label}``, grouped (the domain first:
+    :func:`kjgraph.server.data.class_group`) and ordered by their label in ``lang`` — a label
+    of the ontology, else the class's name in words, never a raw IRI."""
+    from kjgraph.search import fold
+    from kjgraph.server.data import class_group
+
+    out = []
+    for cls, count in summary["classes"]:
+        found = pick_label(summary["graph_labels"].get(cls, []), lang)
+        out.append({"iri": cls, "count": count, "group": class_group(cls),
+                    "label": found[0] if found else readable(cls)})
+    return sorted(out, key=lambda c: (fold(c["label"]), c["iri"]))
 
 
 def literal_kind(datatype: str) -> str:
@@ -216,3 +282,34 @@ def ontology_page(site: Site, lang: str, ttl_href: str) -> str:
         if terms:
             groups.append((title, terms))
     return render("ontology.html", site, lang, groups=groups, ttl_href=ttl_href)
+
+
+def example_value(param: Any) -> str | None:
+    """An example value for a library query's parameter: the one its documentation gives
+    (``e.g. place/nara``), else its first choice, else by type (a date: today)."""
+    from datetime import date
+
+    match = re.search(r"e\.g\.\s+([^\s,;]+)", param.doc)
+    if match:
+        return match.group(1)
+    if param.choices:
+        return str(param.choices[0])
+    return {"date": date.today().isoformat(), "string": "Nara", "integer": "1", "lang": "en"}.get(param.type)
+
+
+def example_query(query: Any) -> dict[str, Any]:
+    """A library query for the query page: its text with every required parameter bound to an
+    example value (a ``VALUES`` line the reader edits), and which values were filled in."""
+    filled = {p.name: value for p in query.parameters if p.required and (value := example_value(p)) is not None}
+    text = query.bound_text(filled) if filled else query.text
+    return {"name": query.name, "title": query.title, "text": text,
+            "filled": [f"{name} = {value}" for name, value in filled.items()]}
+
+
+def query_messages(lang: str) -> dict[str, str]:
+    """The query page script's texts in ``lang``."""
+    from kjgraph.i18n import N_, gettext
+
+    ids = [N_("running…"), N_("{n} row(s)"), N_("yes"), N_("no"), N_("No SPARQL endpoint configured."),
+           N_("Example values filled in (edit them in the VALUES line): {values}")]
+    return {m: gettext(m, lang) for m in ids}

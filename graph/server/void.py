@@ -59,8 +59,11 @@ def service_description(endpoint: str, update: bool, summary: dict[str, Any] | N
 
 
 def void_description(summary: dict[str, Any], *, server: str, dumps: list[str],
-                     manifest: dict[str, Any], ontology_meta: dict[str, list[str]]) -> Graph:
-    """VoID + DCAT for the dataset; ``server`` is the public root URL of the server or site."""
+                     manifest: dict[str, Any], ontology_meta: dict[str, list[str]],
+                     endpoint: str | None = None) -> Graph:
+    """VoID + DCAT for the dataset; ``server`` is the public root URL of the server or site (or a
+    relative reference, resolved against the description's own URL); ``endpoint``: the SPARQL
+    endpoint when it is not ``server`` + ``sparql`` (a static site's, if any)."""
     g = Graph()
     for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS)):
         g.bind(prefix, ns)
@@ -96,13 +99,13 @@ def void_description(summary: dict[str, Any], *, server: str, dumps: list[str],
         g.add((partition, VOID["class"], URIRef(cls)))
         g.add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
     root = server if server.endswith("/") else server + "/"
-    if root.startswith("http"):
-        endpoint = URIRef(root + "sparql")
-        g.add((d, VOID.sparqlEndpoint, endpoint))
+    if endpoint or (root.startswith("http") and endpoint is None):
+        sparql_url = URIRef(endpoint or root + "sparql")
+        g.add((d, VOID.sparqlEndpoint, sparql_url))
         service = BNode()
         g.add((d, DCAT.accessService, service))
         g.add((service, RDF.type, DCAT.DataService))
-        g.add((service, DCAT.endpointURL, endpoint))
+        g.add((service, DCAT.endpointURL, sparql_url))
         g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     g.add((d, URIRef("http://xmlns.com/foaf/0.1/homepage"), URIRef(root)))
     for name in dumps:
