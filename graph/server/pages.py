@@ -127,18 +127,21 @@ def choose_language(param: str | None, accept_language: str | None) -> str:
 
 
 def safe_href(url: str | None) -> str | None:
-    """``url`` if a browser may follow it from a page: a site path (``/…``) or an absolute
-    IRI whose scheme is in :data:`SAFE_SCHEMES`; otherwise None (show it as text).
+    """``url`` if a browser may follow it from a page: a relative reference (a site path ``/…`` or
+    a static site's ``../doc/…``, which has no scheme) or an absolute IRI whose scheme is in
+    :data:`SAFE_SCHEMES`; otherwise None (show it as text).
 
     Control characters and spaces make any URL unsafe (browsers drop tabs and newlines, so
     ``java\\tscript:`` would run as ``javascript:``).
     """
     if not url or any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F for c in url):
         return None
-    if url.startswith("/") and not url.startswith("//"):
-        return url
+    if url.startswith("//"):
+        return None
     match = _SCHEME.match(url)
-    return url if match and match.group(1).lower() in SAFE_SCHEMES else None
+    if match is None:  # a relative reference (``/…``, ``../doc/…``, ``#x``): no scheme, nothing to run
+        return url
+    return url if match.group(1).lower() in SAFE_SCHEMES else None
 
 
 def anchor(url: str | None, text: str, **attributes: str) -> Markup:

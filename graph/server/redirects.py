@@ -60,19 +60,28 @@ _VALID_Q = r"(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)"
 _OTHER = r"(?:\s*;(?!\s*q\s*=)[^,;]*)*"  # media-type parameters other than q
 
 
-def _element(media: str, q: str | None) -> str:
+_SOME = r"(?:\s*;(?!\s*q\s*=)[^,;]*)"  # one media-type parameter other than q
+
+
+def _element(media: str, q: str | None, params: str = "any") -> str:
     """One entry of the header naming ``media``; ``q``: a pattern its q-value must match (None: no
     q-value or any well-formed one). Parameters other than q make an entry for a media type match
-    nothing (the server compares parameters), but not one for a wildcard (the server ignores them)."""
-    other = _OTHER if "*" in media else ""
+    nothing (the server compares parameters), but not one for a wildcard (the server ignores them,
+    though it ranks a wildcard with parameters as more specific): ``params`` is ``any``, ``some``
+    (at least one) or ``none``."""
     value = rf"(?:\s*;\s*q\s*=\s*{_VALID_Q})?" if q is None else (
         rf"(?:\s*;\s*q\s*=\s*{q})?" if q == _q("1") else rf"\s*;\s*q\s*=\s*{q}")
-    return rf"{_START}{_range(media)}{other}{value}{other}\s*(?:,|$)"
+    if "*" not in media or params == "none":
+        return rf"{_START}{_range(media)}{value}\s*(?:,|$)"
+    if params == "some":  # a parameter before or after the q-value
+        return (rf"{_START}{_range(media)}(?:{_SOME}+{_OTHER}{value}{_OTHER}|{_OTHER}{value}{_SOME}+)"
+                rf"\s*(?:,|$)")
+    return rf"{_START}{_range(media)}{_OTHER}{value}{_OTHER}\s*(?:,|$)"
 
 
-def _at(media: str, level: str) -> str:
+def _at(media: str, level: str, params: str = "any") -> str:
     """A lookahead: the client names ``media`` with q at ``level``."""
-    return rf"(?=.*{_element(media, _q(level))})"
+    return rf"(?=.*{_element(media, _q(level), params)})"
 
 
 def _named(media: str) -> str:
@@ -89,12 +98,14 @@ def rules(offers: Sequence[tuple[str, str]], *, empty: str | None) -> list[tuple
     for level in LEVELS:
         for media, outcome in offers:  # named by the client
             out.append((f"^{_at(media, level)}", outcome))
-        for media, outcome in offers:  # type/*
-            major = media.split("/")[0] + "/*"
-            out.append((f"^{_named(media)}{_at(major, level)}", outcome))
-        for media, outcome in offers:  # */*
-            major = media.split("/")[0] + "/*"
-            out.append((f"^{_named(media)}{_named(major)}{_at('*/*', level)}", outcome))
+        for params in ("some", "none"):  # type/* (with parameters it is the more specific)
+            for media, outcome in offers:
+                major = media.split("/")[0] + "/*"
+                out.append((f"^{_named(media)}{_at(major, level, params)}", outcome))
+        for params in ("some", "none"):  # */*
+            for media, outcome in offers:
+                major = media.split("/")[0] + "/*"
+                out.append((f"^{_named(media)}{_named(major)}{_at('*/*', level, params)}", outcome))
     return out
 
 
@@ -161,12 +172,14 @@ def htaccess(*, base_path: str | None = None) -> str:
         "AddType application/n-quads .nq",
         "AddType application/trig .trig",
         "AddDefaultCharset utf-8",
+        "AddCharset utf-8 .html .ttl .nt .jsonld .rdf .nq .trig .svg",
         '<Files "void">',
         "  ForceType text/turtle",
         "</Files>",
         "<IfModule mod_headers.c>",
         '  Header always set Access-Control-Allow-Origin "*"',
         '  Header always set Access-Control-Expose-Headers "Location, Vary, Content-Type"',
+        "  Header always merge Vary Accept env=KJNEG",
         "</IfModule>",
         "RewriteEngine on",
     ]
@@ -177,8 +190,11 @@ def htaccess(*, base_path: str | None = None) -> str:
         r"RewriteCond %{REQUEST_URI}::$1 ^(.*?/)(.*)::\2$",
         "RewriteRule ^(.*)$ - [E=KJBASE:%1]",
         "",
-        "# resources: 404 unless their HTML document exists (a subrequest, so Alias and sub-paths work)",
-        "RewriteCond %{ENV:KJBASE}doc/$1.html !-U",
+        "# the answers to negotiated paths vary with Accept",
+        "RewriteRule ^((?:id|graph)/.+|ontology)$ - [E=KJNEG:1]",
+        "# resources: 404 unless their HTML document exists (the site's directory is found from the request)",
+        r"RewriteCond $1::%{REQUEST_FILENAME}%{PATH_INFO} ^(.*)::(.*)\1$",
+        "RewriteCond %2doc/$1.html !-f",
         "RewriteRule ^((?:id|graph)/.+)$ - [R=404,L]",
     ]
 
@@ -230,6 +246,8 @@ def nginx_conf(*, root: str, location: str = "/", listen: str = "127.0.0.1:8080"
     listen {listen};
     root {root};
     charset utf-8;
+    charset_types text/html text/turtle application/n-triples application/ld+json application/rdf+xml
+                  application/n-quads application/trig image/svg+xml application/json;
     types {{
 {types}
     }}
@@ -243,6 +261,8 @@ def nginx_conf(*, root: str, location: str = "/", listen: str = "127.0.0.1:8080"
         add_header Vary Accept always;
         add_header Access-Control-Allow-Origin "*" always;
         if (!-f $document_root{loc}doc/$kjgraph_path.html) {{ return 404; }}
+        # no Accept header (nginx's map sees no value): anything, so the first RDF format
+        if ($http_accept = "") {{ return 303 {loc}doc/$kjgraph_path.ttl$is_args$args; }}
         if ($kjgraph_stage1 = html) {{ return 303 {loc}doc/$kjgraph_path.html$is_args$args; }}
         if ($kjgraph_stage2 != "") {{ return 303 {loc}doc/$kjgraph_path.$kjgraph_stage2$is_args$args; }}
         return 406;
@@ -250,6 +270,7 @@ def nginx_conf(*, root: str, location: str = "/", listen: str = "127.0.0.1:8080"
     location = {loc}ontology {{
         add_header Vary Accept always;
         add_header Access-Control-Allow-Origin "*" always;
+        if ($http_accept = "") {{ return 303 {loc}ontology.ttl; }}
         if ($kjgraph_stage1 = html) {{ return 303 {loc}ontology.html; }}
         if ($kjgraph_ontology != "") {{ return 303 {loc}ontology.$kjgraph_ontology; }}
         return 406;
