@@ -48,7 +48,7 @@ def test_publish_writes_a_static_linked_data_site(tmp_path: Path) -> None:
         for page in ["index.html", "classes.html", "search.html", "query.html",
                      "doc/id/person/lee-jae-myung.html"]:
             text = (out / page).read_text(encoding="utf-8")
-            for href in set(re.findall(r'href="([^"#?:]+)', text)):  # relative links (no scheme)
+            for href in set(re.findall(r'href="([^"#?:]+)"', text)):  # relative links (no scheme)
                 url = urljoin(f"{base}/{page}", href)
                 if url not in checked:
                     checked.add(url)

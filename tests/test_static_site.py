@@ -18,8 +18,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-import requests
 import rdflib
+import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
