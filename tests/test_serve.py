@@ -313,14 +313,15 @@ def test_unknown_iri_is_404(server: str) -> None:
 
 def test_resource_page_languages_sources_and_json_ld(server: str) -> None:
     page = requests.get(server + "doc/id/person/lee-jae-myung.html?lang=ko", timeout=10).text
-    assert "<h1>이재명</h1>" in page
-    assert "/graph/source/inauguration" in page  # the source of org:holds
     import re
+
+    assert re.search(r"<h1[^>]*>이재명</h1>", page)
+    assert "/id/source/inauguration" in page  # the source of org:holds, listed once with a marker
 
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert block and PERSON in json.loads(block.group(1)).__repr__()
     fallback = requests.get(server + "doc/id/person/lee-jae-myung.html?lang=ja", timeout=10).text
-    assert "<h1>Lee Jae-myung</h1>" in fallback  # no Japanese label: English
+    assert re.search(r"<h1[^>]*>Lee Jae-myung</h1>", fallback)  # no Japanese label: English
 
 
 def test_markup_in_labels_is_escaped_everywhere(server: str) -> None:
