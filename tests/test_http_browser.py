@@ -49,6 +49,7 @@ def test_unsafe_iris_are_text_on_the_resource_page(browser: Any, served: Served)
     shown = page.eval_on_selector_all("span.unlinked", "els => els.map(e => e.textContent)")
     for iri in UNSAFE_IRIS:
         assert iri in shown, iri
+    page.eval_on_selector_all("details", "els => els.forEach(d => { d.open = true; })")  # the statements
     for element in page.query_selector_all("span.unlinked"):
         element.click()
     page.wait_for_timeout(300)

@@ -215,7 +215,7 @@ def render(template: str, site: Site, lang: str, **context: Any) -> str:
 
     def label(iri: str, labels: dict[str, list[tuple[str, str]]] | None = None) -> str:
         found = pick_label((labels or context.get("labels_map", {})).get(iri, []), lang)
-        return found[0] if found else (curie(iri) if iri.startswith(BASE + "id/") else readable(iri))
+        return found[0] if found else curie(iri)
 
     helpers: dict[str, Callable[..., Any] | Any] = {
         "site": site, "lang": lang, "languages": LANGUAGES, "language_names": LANGUAGE_NAMES,
