@@ -92,9 +92,9 @@ def ontology_document(lang: str = "en", path: Path | None = None) -> dict[str, A
     disjoint: dict[str, set[str]] = {}
     for group in graph.subjects(RDF.type, OWL.AllDisjointClasses):
         for members in graph.objects(group, OWL.members):
-            classes = list(rdflib.collection.Collection(graph, members))
-            for c in classes:
-                disjoint.setdefault(str(c), set()).update(str(o) for o in classes if o != c)
+            together = list(rdflib.collection.Collection(graph, members))
+            for c in together:
+                disjoint.setdefault(str(c), set()).update(str(o) for o in together if o != c)
 
     def term(iri: Any) -> Term:
         shown, shown_lang = label(iri)

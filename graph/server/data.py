@@ -50,8 +50,21 @@ def _rows(store: ox.Store, text: str, **subs: Any) -> list[Any]:
     escaped), so user input cannot change the query's structure.
     """
     for name, value in subs.items():
-        text = re.sub(rf"\?{name}\b", lambda _m, v=value: str(v), text)
-    return list(store.query(text, prefixes=PREFIXES))
+        text = re.sub(rf"\?{name}\b", str(value).replace("\\", "\\\\"), text)
+    return _results(store, text)
+
+
+def _results(store: ox.Store, text: str) -> list[Any]:
+    """The rows (SELECT) or triples (CONSTRUCT) of a query, as a list."""
+    result = store.query(text, prefixes=PREFIXES)
+    if isinstance(result, ox.QueryBoolean):
+        raise TypeError("expected a SELECT or CONSTRUCT query")
+    return list(result)
+
+
+def _serialize(triples: list[Any], rdf_format: Any, **options: Any) -> bytes:
+    """Triples in an RDF syntax, as bytes."""
+    return ox.serialize(triples, format=rdf_format, **options) or b""
 
 
 def _int(store: ox.Store, text: str, **subs: Any) -> int:
@@ -115,15 +128,15 @@ def describe(store: ox.Store, iri: str, page: int = 1, page_size: int = PAGE_SIZ
           ?segment oa:hasSource ?source ; oa:hasSelector ?q , ?p .
           ?q oa:exact ?quote . ?p oa:start ?start ; oa:end ?end .
         } ORDER BY ?source ?start ?about""", r=node)]
-    related = ([p for p, *_x in statements] + [o[1] for _p, o, _g in statements if o[0] == "uri"]
-               + [s[1] for s, *_x in inverse if s[0] == "uri"] + [p for _s, p, _g in inverse]
+    related = ([p for p, *_x in statements] + [o[1] for _p, o, _g in statements if o is not None and o[0] == "uri"]
+               + [s[1] for s, *_x in inverse if s is not None and s[0] == "uri"] + [p for _s, p, _g in inverse]
                + types + graphs + list(sources.values()) + [e["about"] for e in evidence])
-    own = [ox.Triple(node, ox.NamedNode(p), _node(o)) for p, o, _g in statements]
+    own = [ox.Triple(node, ox.NamedNode(p), _node(o)) for p, o, _g in statements if o is not None]
     return {
         "iri": iri, "labels": labels, "types": types, "statements": statements, "inverse": inverse,
         "out_total": out_total, "in_total": in_total, "page": max(page, 1), "page_size": page_size,
         "sources": sources, "related_labels": labels_of(store, related),
-        "jsonld": ox.serialize(own, format=ox.RdfFormat.JSON_LD).decode() if own else "{}",
+        "jsonld": _serialize(own, ox.RdfFormat.JSON_LD).decode() if own else "{}",
         "is_graph": store.contains_named_graph(node),
         # Sentences of stored sources that support the resource, the statements that resulted
         # from it and its parts (W3C Web Annotation text anchors): [{about, quote, source, start, end}]
@@ -146,13 +159,12 @@ def resource_rdf(store: ox.Store, iri: str, fmt: str) -> bytes:
     from kjgraph.server.sparql import RDF_FORMATS
 
     node = ox.NamedNode(iri)
-    triples = list(store.query(f"""CONSTRUCT {{ {node} ?p ?o . ?o rdfs:label ?l . ?s ?q {node} }} WHERE {{
-        {{ {node} ?p ?o OPTIONAL {{ ?o rdfs:label ?l }} }} UNION {{ ?s ?q {node} }} }}""",
-                               prefixes=PREFIXES))
+    triples = _results(store, f"""CONSTRUCT {{ {node} ?p ?o . ?o rdfs:label ?l . ?s ?q {node} }} WHERE {{
+        {{ {node} ?p ?o OPTIONAL {{ ?o rdfs:label ?l }} }} UNION {{ ?s ?q {node} }} }}""")
     rdf_format = RDF_FORMATS[fmt]
     if fmt == "turtle":
-        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
-    return ox.serialize(triples, format=rdf_format)
+        return _serialize(triples, rdf_format, prefixes=PREFIXES)
+    return _serialize(triples, rdf_format)
 
 
 _SEARCH_INDEXES: dict[int, Any] = {}
@@ -410,11 +422,11 @@ def card(store: ox.Store, iri: str) -> dict[str, Any]:
             if day:
                 around = []
                 for order, comparison in (("DESC", "<"), ("ASC", ">")):
-                    found = _rows(store, f"""SELECT ?e (MAX(?d) AS ?day) WHERE {{ ?e a kjo:LeadersMeeting ;
+                    nearest = _rows(store, f"""SELECT ?e (MAX(?d) AS ?day) WHERE {{ ?e a kjo:LeadersMeeting ;
                         kjo:earliestDate ?d FILTER(?e != ?r) }} GROUP BY ?e
                         HAVING (STR(MAX(?d)) {comparison} "{day[0]}") ORDER BY {order}(STR(?day)) ?e LIMIT 1""", r=node)
-                    if found:
-                        around.append({"term": ("uri", found[0][0].value), "date": found[0][1].value,
+                    if nearest:
+                        around.append({"term": ("uri", nearest[0][0].value), "date": nearest[0][1].value,
                                        "relation": N_("before") if comparison == "<" else N_("after")})
                 if around:
                     lists.append({"heading": N_("The leaders' meetings before and after"), "items": around})
@@ -489,8 +501,8 @@ def resource_page(store: ox.Store, iri: str, page: int = 1, page_size: int = PAG
     r = describe(store, iri, page, page_size)
     node = ox.NamedNode(iri)
     r["card"] = card(store, iri)
-    own = list(store.query(f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ {node} ?p ?o }}"))
-    r["jsonld"] = ox.serialize(own, format=ox.RdfFormat.JSON_LD).decode() if own else "{}"
+    own = _results(store, f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ {node} ?p ?o }}")
+    r["jsonld"] = _serialize(own, ox.RdfFormat.JSON_LD).decode() if own else "{}"
     present = {(p, o) for p, o, _g in r["statements"]}
     folded = []
     for p, o, graphs in r["statements"]:
