@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 import pytest
 import rdflib
@@ -313,3 +313,25 @@ def test_the_web_servers_follow_through_vary_cors_and_404(host: str, request: py
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     for dump in ("void.ttl", "ontology.ttl"):
         assert requests.get(base + dump, timeout=10).headers["content-type"].startswith("text/turtle")
+
+
+@pytest.mark.browser
+def test_the_static_search_ranks_as_the_server(site: Path, store: StoreLocation, browser: object) -> None:
+    from kjgraph.search import SearchIndex
+    from kjgraph.server.pages import Site
+
+    index = SearchIndex.from_store(store.open())
+    root = Site("./", static=True)
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        for query in ("Lee Jae myung", "lee", "이재명", "Nara", "nara summit", "2026", "2026-01-13", "Japan",
+                      "holder", "Takaichi Sanae", "zzzz"):
+            expected = index.search(query, "en", 10)
+            page.goto((site / "root" / "search.html").as_uri() + "?" + urlencode(
+                {"q": query, "limit": 10}))
+            hrefs = page.eval_on_selector_all("#results li a", "els => els.map(e => e.getAttribute('href'))")
+            assert hrefs == [root.link(h.iri) for h in expected.hits], query
+            summary = page.inner_text("#summary")
+            assert (str(expected.total) in summary) if expected.total else summary, query
+    finally:
+        page.close()
