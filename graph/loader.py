@@ -210,12 +210,12 @@ def _explain(error: dict[str, Any], record_id: Any) -> str:
 
 # ---------------------------------------------------------------- cross-record checks
 
-#: The switch that turns the completeness checks of the coverage ledger into errors. While
-#: False they are warnings (``Catalog.warnings``, printed by ``kjgraph validate``): every
-#: overlapping pair of administrations has a ledger record; every leaders' meeting or call
-#: record is in a ledger entry; a leader-level visit has a meeting as a sub-event. Set it to
-#: True when the data is complete (issue 13).
-COMPLETENESS_IS_ERROR = False
+#: Whether the completeness checks of the coverage ledger are errors (the default since the
+#: ledger covers every pair of administrations, issue 13) or warnings (``Catalog.warnings``,
+#: printed by ``kjgraph validate``): every overlapping pair of administrations has a ledger
+#: record; every leaders' meeting or call record is in a ledger entry; a leader-level visit has
+#: a meeting as a sub-event.
+COMPLETENESS_IS_ERROR = True
 
 #: The first day whose pairs of administrations the ledger must cover.
 LEDGER_SINCE = dt.date(1965, 1, 1)
