@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 import click
 import pyoxigraph as ox
@@ -238,7 +238,7 @@ def _load(oxi: ox.Store, path: Path, fmt: ox.RdfFormat, gz: bool) -> None:
     try:
         if gz:
             with gzip.open(path, "rb") as stream:
-                oxi.bulk_load(stream, format=fmt)
+                oxi.bulk_load(cast(IO[bytes], stream), format=fmt)
         else:
             oxi.bulk_load(path=str(path), format=fmt)
     except SyntaxError as exc:
@@ -264,7 +264,7 @@ def _load_with_union(oxi: ox.Store, path: Path, fmt: ox.RdfFormat, gz: bool) -> 
     default = ox.DefaultGraph()
     try:
         with gzip.open(path, "rb") if gz else path.open("rb") as stream:
-            oxi.bulk_extend(with_union(ox.parse(stream, format=fmt)))
+            oxi.bulk_extend(with_union(ox.parse(cast(IO[bytes], stream), format=fmt)))
     except SyntaxError as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise DataError([DataProblem(str(path), int(line.group(1)) if line else 0, "syntax",
@@ -292,6 +292,12 @@ class CheckReport:
         return "\n".join(lines)
 
 
+def _select(oxi: ox.Store, query: str) -> ox.QuerySolutions:
+    solutions = oxi.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return solutions
+
+
 def check_store(oxi: ox.Store, *, sample: int = 100, seed: int = 0) -> CheckReport:
     """Check an imported store: the union rule over the whole store (SPARQL), the SHACL shapes
     on a bounded sample of ``sample`` events and the nodes one link from them (with what
@@ -309,9 +315,8 @@ def check_store(oxi: ox.Store, *, sample: int = 100, seed: int = 0) -> CheckRepo
     from kjgraph.validate import _short as short_name
 
     started = time.perf_counter()
-    gaps = int(next(iter(oxi.query(_UNION_GAPS)))["n"].value)
-    events = [s["e"] for s in oxi.query(
-        "SELECT ?e WHERE { ?e a <https://w3id.org/kjgraph/ontology#Event> }")]
+    gaps = int(next(iter(_select(oxi, _UNION_GAPS)))["n"].value)
+    events = [s["e"] for s in _select(oxi, "SELECT ?e WHERE { ?e a <https://w3id.org/kjgraph/ontology#Event> }")]
     random.Random(seed).shuffle(events)
     picked = events[:sample]
     default = ox.DefaultGraph()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer, ComposerError
@@ -266,7 +267,7 @@ def _read_record(catalog: Catalog, kind: str, node: CommentedMap, where: Located
                  problems: list[DataProblem]) -> None:
     model: type[BaseModel] = r.KINDS[kind]
     try:
-        record = model.model_validate(_plain(node))
+        record: Any = model.model_validate(_plain(node))
     except ValidationError as exc:
         for error in exc.errors():
             path = _data_path(node, error["loc"])
@@ -304,7 +305,7 @@ def _data_path(node: Any, loc: tuple[Any, ...]) -> list[str | int]:
     return path
 
 
-def _explain(error: dict[str, Any], record_id: Any) -> str:
+def _explain(error: ErrorDetails, record_id: Any) -> str:
     kind = error["type"]
     message = str(error["msg"]).removeprefix("Value error, ")
     found = error.get("input")

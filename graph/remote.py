@@ -399,6 +399,23 @@ class PushReport:
     seconds: float = 0.0
 
 
+class StaleGraphsKept(RemoteError):
+    """A push uploaded everything, but stale graphs it meant to drop are still on the server.
+
+    ``report`` is what the push did (``dropped`` lists only the graphs really gone; one the
+    server no longer had counts), ``failed`` each graph kept with its error.
+    """
+
+    def __init__(self, report: PushReport, failed: list[tuple[str, RemoteError]]):
+        self.report = report
+        self.failed = failed
+        first = failed[0][1]
+        super().__init__(first.endpoint, (
+            f"pushed {report.graphs} graphs, but could not drop {len(failed)} stale graph(s) "
+            f"({', '.join(g for g, _ in failed)}): {first.problem}; they are still on the server "
+            "(push again, or pass --keep-stale)"), status=first.status, transient=False)
+
+
 class RemoteGraph:
     """A SPARQL 1.1 server used like the embedded store.
 
@@ -635,7 +652,10 @@ class RemoteGraph:
         layout = layout or self._layout or "union-graph"
         started = time.perf_counter()
         report = PushReport()
-        graphs: list[ox.NamedNode | ox.DefaultGraph] = sorted(store.named_graphs(), key=lambda g: g.value)
+        names = list(store.named_graphs())
+        graphs = sorted((g for g in names if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
+        if len(graphs) != len(names):  # the server could not name it: it would be lost
+            raise RemoteError(self.endpoint, "cannot push a graph named by a blank node; name every graph by an IRI")
         targets: list[tuple[ox.NamedNode | ox.DefaultGraph, str | None]] = [(g, g.value) for g in graphs]
         targets.append((ox.DefaultGraph(), self.union_graph if layout == "union-graph" else None))
         batches = 0
@@ -661,24 +681,18 @@ class RemoteGraph:
             stale = [g for g in previous if g not in set(keep)]
             if layout == "default":  # left by an earlier push in the other layout
                 stale += [self.union_graph, self.catalog_graph]
-            for graph in stale:
+            for name in stale:
                 try:
-                    self._drop(graph)
+                    self._drop(name)
                 except RemoteError as exc:
-                    failed.append((graph, exc))
+                    failed.append((name, exc))
                 else:
-                    report.dropped.append(graph)
+                    report.dropped.append(name)
         self._layout = layout
         self._named_graphs = None
         report.seconds = time.perf_counter() - started
         if failed:
-            graph, first = failed[0]
-            error = RemoteError(first.endpoint, (
-                f"pushed {report.graphs} graphs, but could not drop {len(failed)} stale graph(s) "
-                f"({', '.join(g for g, _ in failed)}): {first.problem}; they are still on the server "
-                "(push again, or pass --keep-stale)"), status=first.status, transient=False)
-            error.report = report  # type: ignore[attr-defined]
-            raise error
+            raise StaleGraphsKept(report, failed)
         return report
 
     def _send_batch(self, graph: str | None, ntriples: str, *, replace: bool) -> None:

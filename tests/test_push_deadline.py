@@ -24,7 +24,7 @@ import pytest
 
 from kjgraph.build import build
 from kjgraph.errors import RemoteError
-from kjgraph.remote import CATALOG_GRAPH, GRAPH_BASE, RemoteGraph
+from kjgraph.remote import CATALOG_GRAPH, GRAPH_BASE, RemoteGraph, StaleGraphsKept
 from kjgraph.store import StoreLocation
 
 from .conftest import run_cli
@@ -239,7 +239,8 @@ def test_push_reports_only_the_graphs_it_dropped(graph_store: str, tmp_path: Pat
     message = str(failure.value)
     assert f"{GRAPH_BASE}source/stale-locked" in message and "HTTP 500" in message
     assert "stale-ok" not in message and "stale-gone" not in message
-    report = failure.value.report  # type: ignore[attr-defined]
+    assert isinstance(failure.value, StaleGraphsKept)
+    report = failure.value.report
     assert sorted(report.dropped) == [f"{GRAPH_BASE}source/stale-gone", f"{GRAPH_BASE}source/stale-ok"]
     assert GraphStore.deleted == [f"{GRAPH_BASE}source/stale-ok"]
 
