@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import tempfile
 from collections.abc import Callable
@@ -90,7 +91,7 @@ def write_atomically(path: Path | str, write: Callable[[BinaryIO], object]) -> N
 def remove_stale_temporaries(path: Path) -> list[Path]:
     """Remove temporary files of :func:`write_atomically` for ``path`` whose process is gone."""
     removed = []
-    for candidate in path.parent.glob(f".{path.name}.*.tmp"):
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         pid = candidate.name[len(path.name) + 2:].split(".", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             with contextlib.suppress(OSError):

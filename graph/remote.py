@@ -138,7 +138,8 @@ class _Deadline:
     and a timer shuts those sockets down when the time is up: the blocked read returns at
     once and the request fails, with :attr:`expired` telling why. A second timer logs a
     line when the answer is slow in coming (``notice`` seconds), so that a long wait is
-    never silent.
+    never silent. (A TLS handshake is only bounded per read: its socket is not reachable
+    before it completes.)
     """
 
     def __init__(self, seconds: float, *, url: str, notice: float = 10.0):

@@ -21,6 +21,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 import yaml as pyyaml
@@ -382,3 +383,19 @@ def test_export_temporaries_of_dead_processes_are_removed(tmp_path: Path, previo
     run_cli("export", "--format", "nq", "-o", str(target), "--store", str(previous.root), check=True)
     assert not stale.exists() and live.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == [live.name]
+
+
+def test_an_interrupted_write_keeps_the_previous_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+    from kjgraph.export import write_atomically
+
+    target = tmp_path / "kjgraph [draft].nq"
+    write_atomically(target, lambda out: out.write(b"old"))
+
+    def interrupted(out: BinaryIO) -> None:
+        out.write(b"half of the new")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(target, interrupted)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
