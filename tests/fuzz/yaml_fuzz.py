@@ -72,11 +72,17 @@ def _set_lines(files: Files, name: str, lines: list[str]) -> None:
     files[name] = "\n".join(lines).encode("utf-8")
 
 
+class NoCandidate(Exception):
+    """The file drawn has no line the mutation applies to: draw again."""
+
+
 def _content_line(lines: list[str], rng: random.Random, pattern: str = r"\S") -> int:
     """A random line matching ``pattern`` that is not a comment."""
     candidates = [i for i, line in enumerate(lines)
                   if re.search(pattern, line) and not line.lstrip().startswith("#")]
-    return rng.choice(candidates) if candidates else 0
+    if not candidates:
+        raise NoCandidate(pattern)
+    return rng.choice(candidates)
 
 
 def _record_blocks(lines: list[str]) -> list[tuple[int, int]]:
@@ -206,7 +212,7 @@ def delete_record(files: Files, rng: random.Random) -> str:
     lines = _lines(files, name)
     blocks = _record_blocks(lines)
     if not blocks:
-        return delete_line(files, rng)
+        raise NoCandidate("records")
     start, end = rng.choice(blocks)
     del lines[start:end]
     _set_lines(files, name, lines)
@@ -218,7 +224,7 @@ def duplicate_record(files: Files, rng: random.Random) -> str:
     lines = _lines(files, name)
     blocks = _record_blocks(lines)
     if not blocks:
-        return duplicate_line(files, rng)
+        raise NoCandidate("records")
     start, end = rng.choice(blocks)
     lines[end:end] = lines[start:end]
     _set_lines(files, name, lines)
@@ -317,7 +323,7 @@ def unknown_field(files: Files, rng: random.Random) -> str:
     lines = _lines(files, name)
     blocks = _record_blocks(lines)
     if not blocks:
-        return delete_line(files, rng)
+        raise NoCandidate("records")
     start, _ = rng.choice(blocks)
     indent = len(lines[start]) - len(lines[start].lstrip()) + 2
     lines.insert(start + 1, " " * indent + rng.choice(["colour: red", "Labels: {en: x}", "id2: x", "sources2: []"]))
@@ -550,9 +556,15 @@ def fuzz(data: Path, cases: int, seed: int, *, workroot: Path | None = None,
         results = []
         for number in range(cases):
             mutation = names[number % len(names)]
-            files = dict(original)
             case = Case(number, mutation)
-            case.description = MUTATIONS[mutation](files, random.Random(rng.random()))
+            for _attempt in range(50):  # draw until the mutation changes something
+                files = dict(original)
+                try:
+                    case.description = MUTATIONS[mutation](files, random.Random(rng.random()))
+                except NoCandidate:
+                    continue
+                if files != original:
+                    break
             workdir = Path(tmp) / f"case-{number}"
             workdir.mkdir()
             try:
