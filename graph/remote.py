@@ -41,7 +41,6 @@ import socket
 import sys
 import threading
 import time
-import urllib.error
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -834,30 +833,12 @@ def _transient(exc: BaseException) -> bool:
 
 
 def _remote_error(url: str, exc: Exception) -> RemoteError:
-    """A RemoteError naming the endpoint for whatever SPARQLWrapper, urllib or requests raised."""
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-    status = getattr(exc, "code", None) or getattr(getattr(exc, "response", None), "status_code", None)
-    if isinstance(exc, SPARQLWrapperException):
-        codes = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404,
-                 "URITooLong": 414, "EndPointInternalError": 500}
-        status = codes.get(type(exc).__name__)
-        detail = str(exc).split("Response:", 1)[-1]
-        return RemoteError(url, f"refused the request (HTTP {status or '?'}, {type(exc).__name__}): "
-                                f"{_snippet(detail)}", status=status)
-    if isinstance(exc, urllib.error.HTTPError):
-        body = b""
-        with contextlib.suppress(Exception):
-            body = exc.read()
-        return RemoteError(url, f"refused the request with HTTP {exc.code} {exc.reason}: {_snippet(body)}",
-                           status=exc.code)
-    if isinstance(exc, (requests.Timeout, socket.timeout, TimeoutError)) or (
-            isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, (socket.timeout, TimeoutError))):
+    """A RemoteError naming the endpoint for what ``requests`` raised (no answer came)."""
+    if isinstance(exc, (requests.Timeout, socket.timeout, TimeoutError)):
         return RemoteError(url, f"did not answer in time ({exc})", transient=True)
-    if isinstance(exc, (urllib.error.URLError, requests.ConnectionError, ConnectionError)):
-        reason = getattr(exc, "reason", exc)
-        return RemoteError(url, f"is unreachable ({reason})", transient=True)
-    return RemoteError(url, f"failed: {type(exc).__name__}: {exc}", status=status)
+    if isinstance(exc, (requests.ConnectionError, ConnectionError)):
+        return RemoteError(url, f"is unreachable ({getattr(exc, 'reason', exc)})", transient=True)
+    return RemoteError(url, f"failed: {type(exc).__name__}: {exc}")
 
 
 # ------------------------------------------------------------------ command line
