@@ -128,9 +128,52 @@ def load_catalog(root: Path | str | None = None) -> Catalog:
             _read_record(catalog, kind, node, where, problems)
     if not problems:
         problems.extend(check_references(catalog))
+        problems.extend(check_documents(catalog))
     if problems:
         raise DataError(problems)
     return catalog
+
+
+def check_documents(catalog: Catalog) -> list[DataProblem]:
+    """Check the documents that sources ship (``file:``): each must be a file directly in
+    ``documents/`` of the data (no path outside it is ever read) and UTF-8 text."""
+    problems: list[DataProblem] = []
+    folder = catalog.root / "documents"
+    for rid, source in catalog.sources.items():
+        name = getattr(source, "file", None)
+        if not name:
+            continue
+        where = catalog.where[("sources", rid)]
+        line = where.line("file")
+        path = folder / name
+        if Path(name).name != name or name in (".", ".."):
+            problems.append(DataProblem(where.file, line, "file", (
+                f"expected the name of a file in documents/, found the path {name!r} (record {rid!r})")))
+        elif not path.is_file():
+            problems.append(DataProblem(where.file, line, "file", (
+                f"no document documents/{name}: add the file or fix the name (record {rid!r})")))
+        else:
+            document: list[DataProblem] = []
+            _read_text(path, f"documents/{name}", document)
+            problems.extend(document)
+    return problems
+
+
+def _read_text(path: Path, rel: str, problems: list[DataProblem]) -> str | None:
+    """The UTF-8 text of ``path``; ``None`` with a problem at the bad byte's line otherwise."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(DataProblem(rel, 1, "(file)", f"cannot read the file: {exc.strerror or exc}"))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(raw, exc.start)
+        problems.append(DataProblem(rel, line, "(file)", (
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {column} cannot be decoded "
+            f"({exc.reason}); save the file as UTF-8")))
+        return None
 
 
 # ---------------------------------------------------------------- reading one YAML file
@@ -192,18 +235,8 @@ def read_yaml(path: Path, rel: str, problems: list[DataProblem]) -> Any:
     file in messages) and ``None`` is returned; an empty file (or one of only comments)
     is a problem too, since it would silently drop every record it held.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(DataProblem(rel, 1, "(file)", f"cannot read the file: {exc.strerror or exc}"))
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, column = _position(raw, exc.start)
-        problems.append(DataProblem(rel, line, "(file)", (
-            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {column} cannot be decoded "
-            f"({exc.reason}); save the file as UTF-8")))
+    text = _read_text(path, rel, problems)
+    if text is None:
         return None
     try:
         document = _yaml().load(text)

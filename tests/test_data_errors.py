@@ -125,8 +125,39 @@ def python_tag(data: Path) -> str:
             "in data files: write a plain value (quote it to keep it text)")
 
 
+def _document(data: Path, name: str) -> int:
+    """Make the source ``seed`` cite the document ``name``; the line of its ``file:``."""
+    path = data / "sources.yaml"
+    text = path.read_text().replace("  language: de\n", f"  language: de\n  file: {name}\n", 1)
+    path.write_text(text)
+    return text[:text.index("  file:")].count("\n") + 1
+
+
+def document_outside(data: Path) -> str:
+    """A document path leading out of documents/ was read into the graph (/etc/passwd)."""
+    line = _document(data, "../../../../../../etc/passwd")
+    return (f"sources.yaml:{line}: file: expected the name of a file in documents/, found the path "
+            "'../../../../../../etc/passwd' (record 'seed')")
+
+
+def document_missing(data: Path) -> str:
+    """A missing document was skipped without a word."""
+    line = _document(data, "seed.de.txt")
+    return (f"sources.yaml:{line}: file: no document documents/seed.de.txt: add the file or fix the name "
+            "(record 'seed')")
+
+
+def document_latin1(data: Path) -> str:
+    _document(data, "seed.de.txt")
+    (data / "documents").mkdir(exist_ok=True)
+    (data / "documents" / "seed.de.txt").write_bytes("Gipfel in Nara\n\nDie Ministerpräsidentin".encode("latin-1"))
+    return ("documents/seed.de.txt:3: (file): not UTF-8 text: byte 0xe4 at column 15 cannot be decoded "
+            "(invalid continuation byte); save the file as UTF-8")
+
+
 DAMAGE: dict[str, Callable[[Path], str]] = {f.__name__: f for f in (
-    empty, only_comments, empty_list, alias_bomb, alias, nul, deep, latin1, python_tag)}
+    empty, only_comments, empty_list, alias_bomb, alias, nul, deep, latin1, python_tag,
+    document_outside, document_missing, document_latin1)}
 
 
 @pytest.fixture
