@@ -244,8 +244,10 @@ def read_yaml(path: Path, rel: str, problems: list[DataProblem]) -> Any:
         problems.append(DataProblem(rel, _mark_line(exc), "(yaml)", str(exc.problem)))
         return None
     except MarkedYAMLError as exc:
-        problems.append(DataProblem(rel, _mark_line(exc), "(yaml)",
-                                    f"YAML syntax error: {exc.problem or exc}"))
+        problem = str(exc.problem or exc)
+        if problem.startswith("but ") and exc.context:  # "expected a single document…, but found another"
+            problem = f"{exc.context}, {problem}"
+        problems.append(DataProblem(rel, _mark_line(exc), "(yaml)", f"YAML syntax error: {problem}"))
         return None
     except ReaderError as exc:
         line, column = _position(text, exc.position)
