@@ -27,6 +27,8 @@ import pytest
 import yaml as pyyaml
 
 from kjgraph.build import build
+from kjgraph.errors import DataError
+from kjgraph.loader import load_catalog
 from kjgraph.resources import data_dir
 from kjgraph.store import StoreLocation
 from tests.fuzz.yaml_fuzz import tree_digest
@@ -168,6 +170,15 @@ def previous(tmp_path: Path, minimal_data: Path) -> StoreLocation:
     return location
 
 
+@pytest.mark.parametrize("case", sorted(DAMAGE))
+def test_damaged_data_is_reported_at_its_place(case: str, minimal_data: Path) -> None:
+    expected = DAMAGE[case](minimal_data)
+    with pytest.raises(DataError) as failure:
+        load_catalog(minimal_data)
+    assert [str(p) for p in failure.value.problems] == [expected]
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(DAMAGE))
 def test_damaged_data_is_one_line_at_its_place_and_the_store_is_kept(
         case: str, previous: StoreLocation, minimal_data: Path) -> None:
