@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pytest
-import yaml as pyyaml
+import yaml as pyyaml  # type: ignore[import-untyped]
 
 from kjgraph.build import build
 from kjgraph.errors import DataError
@@ -344,7 +344,7 @@ def test_an_export_into_a_missing_directory_is_one_line(tmp_path: Path, previous
 # ------------------------------------------------------------------ leftovers of killed processes
 
 
-def _wait_for(condition: Callable[[], object], seconds: float = 120) -> object:
+def _wait_for(condition: Callable[[], Path | None], seconds: float = 120) -> Path:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         found = condition()
@@ -352,6 +352,13 @@ def _wait_for(condition: Callable[[], object], seconds: float = 120) -> object:
             return found
         time.sleep(0.01)
     raise AssertionError("timed out")
+
+
+def partial_of(location: StoreLocation, pid: int) -> Callable[[], Path | None]:
+    """A check for the partial build directory of process ``pid``, once its store exists."""
+    def check() -> Path | None:
+        return next((p for p in _partials(location) if f".{pid}." in p.name and (p / "oxigraph").exists()), None)
+    return check
 
 
 def _partials(location: StoreLocation) -> list[Path]:
@@ -369,8 +376,7 @@ def test_a_killed_build_leaves_nothing_the_next_build_does_not_remove(
     for _ in range(3):
         process = subprocess.Popen([sys.executable, "-m", "kjgraph", "build", "-q", "--no-validate",
                                     "--store", str(location.root)], stderr=subprocess.DEVNULL)
-        _wait_for(lambda pid=process.pid: any(f".{pid}." in p.name and (p / "oxigraph").exists()
-                                              for p in _partials(location)))
+        _wait_for(partial_of(location, process.pid))
         process.send_signal(signal.SIGKILL)
         process.wait()
         # what this kill left; the build killed began by removing what the kill before left
@@ -389,7 +395,7 @@ def test_a_concurrent_build_is_never_cleaned_away(tmp_path: Path, minimal_data: 
     build(location, data=minimal_data, progress=False)
     process = subprocess.Popen([sys.executable, "-m", "kjgraph", "build", "-q", "--no-validate",
                                 "--store", str(location.root)], stdout=subprocess.PIPE, text=True)
-    [live] = _wait_for(lambda: _partials(location))  # type: ignore[misc]
+    live = _wait_for(partial_of(location, process.pid))
     assert location.remove_leftovers() == []  # what every other build does first
     assert live.exists()
     out, _ = process.communicate(timeout=300)

@@ -44,7 +44,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import yaml as pyyaml  # the independent parser of the oracle (libyaml), not the one under test
+import yaml as pyyaml  # type: ignore[import-untyped]  # the independent parser of the oracle (libyaml), not the one under test
 
 Files = dict[str, bytes]
 Mutation = Callable[[Files, random.Random], str]
