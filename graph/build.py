@@ -19,16 +19,17 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 import click
 import pyoxigraph as ox
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from kjgraph.errors import DataError, DataProblem, ValidationFailed
+from kjgraph.errors import DataError, DataProblem, StoreError, ValidationFailed
 from kjgraph.store import StoreLocation
 
 if TYPE_CHECKING:
+    from kjgraph.loader import Catalog
     from kjgraph.validate import ValidationReport
 
 # The curated path (YAML, rdflib, pySHACL) is imported when used: the bulk import and the
@@ -45,12 +46,65 @@ DUMPS = {
 
 @dataclass
 class BuildReport:
+    """What a build wrote, and how its records differ from the previous build's.
+
+    ``added`` and ``removed`` list records as ``kind/id`` (``events/1973-08-08-…``),
+    sorted; ``previous`` is the previous build's record count, ``None`` when there was
+    no earlier build of curated data to compare with.
+    """
+
     path: Path
     quads: int
     graphs: int
     records: int
     seconds: float
     steps: dict[str, float] = field(default_factory=dict)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    previous: int | None = None
+
+    #: How many removed records :meth:`summary` names (the rest are counted).
+    SHOWN = 20
+
+    def summary(self) -> str:
+        """What the build did, for people: counts, and the records added and removed.
+
+        >>> print(BuildReport(Path("b"), 10, 2, 3, 0.5, added=["events/b"], removed=["events/a"],
+        ...                   previous=3).summary())
+        built 10 quads in 2 graphs from 3 records in 0.5 s → b
+        +1 −1 records since the previous build (3 → 3)
+        removed: events/a
+        """
+        lines = [f"built {self.quads} quads in {self.graphs} graphs from {self.records} records "
+                 f"in {self.seconds:.1f} s → {self.path}"]
+        if self.previous is None:
+            return lines[0]
+        lines.append(f"+{len(self.added)} −{len(self.removed)} records since the previous build "
+                     f"({self.previous} → {self.records})")
+        if self.removed:
+            shown = ", ".join(self.removed[:self.SHOWN])
+            more = len(self.removed) - self.SHOWN
+            lines.append(f"removed: {shown}" + (f" … and {more} more" if more > 0 else ""))
+        return "\n".join(lines)
+
+
+def record_ids(catalog: Catalog) -> dict[str, list[str]]:
+    """The ids of a catalogue's records by kind, sorted (kept in each build's manifest)."""
+    from kjgraph import records as r
+
+    return {kind: sorted(catalog.of_kind(kind)) for kind in r.KINDS}
+
+
+def _previous_records(location: StoreLocation) -> set[str] | None:
+    """``kind/id`` of the records of the current build, ``None`` if unknown (none, or imported)."""
+    try:
+        manifest = location.manifest() if location.exists() else {}
+    except StoreError:
+        return None
+    ids = manifest.get("record_ids")
+    if not isinstance(ids, dict):
+        return None
+    return {f"{kind}/{rid}" for kind, rids in ids.items() if isinstance(rids, list) for rid in rids}
 
 
 def dataset_nquads(data: Path | str | None = None) -> bytes:
@@ -109,6 +163,7 @@ def build(store: StoreLocation | str | Path | None = None, *, data: Path | str |
                 report = validate_dataset(dataset)
             if not report.conforms:
                 raise ValidationFailed(report.text(), len(report.violations))
+        previous = _previous_records(location)
         with location.new_build() as build_dir:
             with _step(bar, steps, "write store"):
                 nquads = dataset.serialize(format="nquads", encoding="utf-8")
@@ -122,13 +177,17 @@ def build(store: StoreLocation | str | Path | None = None, *, data: Path | str |
             graphs = sum(1 for _ in oxi.named_graphs())
             oxi.flush()
             del oxi
+            ids = record_ids(catalog)
             manifest = {"quads": quads, "graphs": graphs, "records": catalog.count(),
                         "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                        "dumps": sorted(DUMPS)}
-            (build_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
-            published = location.builds / build_dir.name.removeprefix(".").removesuffix(".partial")
-    return BuildReport(published, quads, graphs, catalog.count(),
-                       time.perf_counter() - started, steps)
+                        "dumps": sorted(DUMPS), "record_ids": ids}
+            (build_dir / "manifest.json").write_text(json.dumps(manifest, indent=1))
+            published = location.builds / build_dir.name.split(".")[1]
+    now = {f"{kind}/{rid}" for kind, rids in ids.items() for rid in rids}
+    return BuildReport(published, quads, graphs, catalog.count(), time.perf_counter() - started, steps,
+                       added=sorted(now - previous) if previous is not None else [],
+                       removed=sorted(previous - now) if previous is not None else [],
+                       previous=len(previous) if previous is not None else None)
 
 
 def ensure_built(store: StoreLocation | str | Path | None = None) -> StoreLocation:
@@ -179,7 +238,7 @@ def _load(oxi: ox.Store, path: Path, fmt: ox.RdfFormat, gz: bool) -> None:
     try:
         if gz:
             with gzip.open(path, "rb") as stream:
-                oxi.bulk_load(stream, format=fmt)
+                oxi.bulk_load(cast(IO[bytes], stream), format=fmt)
         else:
             oxi.bulk_load(path=str(path), format=fmt)
     except SyntaxError as exc:
@@ -205,7 +264,7 @@ def _load_with_union(oxi: ox.Store, path: Path, fmt: ox.RdfFormat, gz: bool) -> 
     default = ox.DefaultGraph()
     try:
         with gzip.open(path, "rb") if gz else path.open("rb") as stream:
-            oxi.bulk_extend(with_union(ox.parse(stream, format=fmt)))
+            oxi.bulk_extend(with_union(ox.parse(cast(IO[bytes], stream), format=fmt)))
     except SyntaxError as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise DataError([DataProblem(str(path), int(line.group(1)) if line else 0, "syntax",
@@ -233,6 +292,12 @@ class CheckReport:
         return "\n".join(lines)
 
 
+def _select(oxi: ox.Store, query: str) -> ox.QuerySolutions:
+    solutions = oxi.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return solutions
+
+
 def check_store(oxi: ox.Store, *, sample: int = 100, seed: int = 0) -> CheckReport:
     """Check an imported store: the union rule over the whole store (SPARQL), the SHACL shapes
     on a bounded sample of ``sample`` events and the nodes one link from them (with what
@@ -250,9 +315,8 @@ def check_store(oxi: ox.Store, *, sample: int = 100, seed: int = 0) -> CheckRepo
     from kjgraph.validate import _short as short_name
 
     started = time.perf_counter()
-    gaps = int(next(iter(oxi.query(_UNION_GAPS)))["n"].value)
-    events = [s["e"] for s in oxi.query(
-        "SELECT ?e WHERE { ?e a <https://w3id.org/kjgraph/ontology#Event> }")]
+    gaps = int(next(iter(_select(oxi, _UNION_GAPS)))["n"].value)
+    events = [s["e"] for s in _select(oxi, "SELECT ?e WHERE { ?e a <https://w3id.org/kjgraph/ontology#Event> }")]
     random.Random(seed).shuffle(events)
     picked = events[:sample]
     default = ox.DefaultGraph()
@@ -333,7 +397,7 @@ def import_rdf(path: Path | str, store: StoreLocation | str | Path | None = None
                     "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "dumps": sorted(DUMPS) if dumps else []}
         (build_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
-        published = location.builds / build_dir.name.removeprefix(".").removesuffix(".partial")
+        published = location.builds / build_dir.name.split(".")[1]
     return BuildReport(published, quads, graphs, 0, time.perf_counter() - started, steps)
 
 

@@ -145,8 +145,7 @@ def build(store: Path | None, data: Path | None, no_validate: bool, quiet: bool)
 
     report = run_build(StoreLocation(store), data=announce_data(data), validate=not no_validate,
                        progress=not quiet)
-    click.echo(f"built {report.quads} quads in {report.graphs} graphs from {report.records} "
-               f"records in {report.seconds:.1f} s → {report.path}")
+    click.echo(report.summary())  # with the records added and removed since the previous build
 
 
 @main.command()

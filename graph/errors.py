@@ -77,3 +77,19 @@ class RemoteError(KjgraphError):
         self.status = status
         self.transient = transient if transient is not None else status in self.TRANSIENT_STATUS
         super().__init__(f"{endpoint}: {problem}")
+
+
+class ExportError(KjgraphError):
+    """A file could not be written (full disk, missing directory, no permission).
+
+    Nothing was changed: the previous file at ``path``, if any, is as it was, and no
+    temporary file is left.
+
+    >>> print(ExportError("out/kjgraph.nq", "no space left on device"))
+    cannot write out/kjgraph.nq: no space left on device
+    """
+
+    def __init__(self, path: object, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"cannot write {self.path}: {reason}")

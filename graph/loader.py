@@ -12,15 +12,20 @@ returned unless the whole data set is sound.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, ScalarEvent
+from ruamel.yaml.reader import ReaderError
 
 from kjgraph import records as r
 from kjgraph.errors import DataError, DataProblem
@@ -99,28 +104,25 @@ def data_files(root: Path) -> Iterator[tuple[str, Path]]:
 def load_catalog(root: Path | str | None = None) -> Catalog:
     """Read, check and return every record under ``root`` (default: the shipped data).
 
-    Raises :class:`DataError` listing all problems found.
+    Raises :class:`DataError` listing all problems found, each at ``file:line``: YAML
+    syntax, text that is not UTF-8 or holds characters YAML forbids, YAML aliases, anchors
+    and explicit tags (curated data needs none, and an alias bomb would exhaust memory),
+    nesting deeper than :data:`MAX_DEPTH`, a file without records, schema and reference
+    errors.
     """
     root = Path(root) if root is not None else data_dir()
     catalog = Catalog(root=root)
     problems: list[DataProblem] = []
-    yaml = YAML(typ="rt")
     for kind, path in data_files(root):
         rel = path.relative_to(root).as_posix()
-        try:
-            document = yaml.load(path.read_text(encoding="utf-8"))
-        except MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else 1
-            problems.append(DataProblem(rel, line, "(yaml)", f"YAML syntax error: {exc.problem or exc}"))
-            continue
-        except UnicodeDecodeError as exc:
-            problems.append(DataProblem(rel, 1, "(file)", f"not UTF-8 text: {exc}"))
-            continue
+        document = read_yaml(path, rel, problems)
         if document is None:
             continue
         if not isinstance(document, CommentedSeq):
             problems.append(DataProblem(rel, 1, "(file)", "expected a YAML list of records"))
+            continue
+        if not document:
+            problems.append(DataProblem(rel, 1, "(file)", _NO_RECORDS))
             continue
         for index, node in enumerate(document):
             if not isinstance(node, CommentedMap):
@@ -131,12 +133,170 @@ def load_catalog(root: Path | str | None = None) -> Catalog:
             _read_record(catalog, kind, node, where, problems)
     if not problems:
         problems.extend(check_references(catalog))
+        problems.extend(check_documents(catalog))
+    if not problems:
         from kjgraph.anchors import check_evidence  # the text anchors (evidence) in documents/
 
         problems.extend(check_evidence(catalog))
     if problems:
         raise DataError(problems)
     return catalog
+
+
+def check_documents(catalog: Catalog) -> list[DataProblem]:
+    """Check the documents that sources ship (``file:``): each must be a file directly in
+    ``documents/`` of the data (no path outside it is ever read) and UTF-8 text."""
+    problems: list[DataProblem] = []
+    folder = catalog.root / "documents"
+    for rid, source in catalog.sources.items():
+        name = getattr(source, "file", None)
+        if not name:
+            continue
+        where = catalog.where[("sources", rid)]
+        line = where.line("file")
+        path = folder / name
+        if Path(name).name != name or name in (".", ".."):
+            problems.append(DataProblem(where.file, line, "file", (
+                f"expected the name of a file in documents/, found the path {name!r} (record {rid!r})")))
+        elif not path.is_file():
+            problems.append(DataProblem(where.file, line, "file", (
+                f"no document documents/{name}: add the file or fix the name (record {rid!r})")))
+        else:
+            document: list[DataProblem] = []
+            _read_text(path, f"documents/{name}", document)
+            problems.extend(document)
+    return problems
+
+
+def _read_text(path: Path, rel: str, problems: list[DataProblem]) -> str | None:
+    """The UTF-8 text of ``path``; ``None`` with a problem at the bad byte's line otherwise."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(DataProblem(rel, 1, "(file)", f"cannot read the file: {exc.strerror or exc}"))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(raw, exc.start)
+        problems.append(DataProblem(rel, line, "(file)", (
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {column} cannot be decoded "
+            f"({exc.reason}); save the file as UTF-8")))
+        return None
+
+
+# ---------------------------------------------------------------- reading one YAML file
+
+#: Deepest nesting of YAML collections a data file may hold (the records need about 5).
+MAX_DEPTH = 24
+
+_NO_RECORDS = ("no records: the file is empty, holds only comments or an empty list; add its "
+               "records back, or delete the file if its records are meant to go")
+
+
+class _Refused(ComposerError):
+    """A YAML feature curated data does not use (alias, anchor, tag) or nesting too deep."""
+
+
+class _StrictComposer(Composer):  # type: ignore[misc]
+    """ruamel's composer, refusing aliases, anchors, explicit tags and deep nesting.
+
+    Checked on each node's first event, before anything is built: an alias bomb costs
+    nothing, and a 5,000-deep sequence stops at :data:`MAX_DEPTH` instead of exhausting
+    Python's stack.
+    """
+
+    _kj_depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _Refused(None, None, f"YAML alias *{event.anchor} is not allowed in data files: "
+                                       "write the value out in full", event.start_mark)
+        if event.anchor is not None:
+            raise _Refused(None, None, f"YAML anchor &{event.anchor} is not allowed in data files: "
+                                       "remove it (aliases and anchors are refused)", event.start_mark)
+        tag = getattr(event, "tag", None)
+        if tag is not None and not (isinstance(event, ScalarEvent) and tag == "!"):
+            tag = str(tag).replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(None, None, f"explicit YAML tag {tag} is not allowed in data files: "
+                                       "write a plain value (quote it to keep it text)", event.start_mark)
+        self._kj_depth += 1
+        try:
+            if self._kj_depth > MAX_DEPTH:
+                raise _Refused(None, None, f"nesting deeper than {MAX_DEPTH} levels: records are "
+                                           "shallow; check the indentation", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._kj_depth -= 1
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Composer = _StrictComposer
+    return yaml
+
+
+def read_yaml(path: Path, rel: str, problems: list[DataProblem]) -> Any:
+    """The YAML document in ``path`` (round-trip nodes with line numbers), or ``None``.
+
+    Every problem is appended to ``problems`` located at ``rel:line`` (``rel`` names the
+    file in messages) and ``None`` is returned; an empty file (or one of only comments)
+    is a problem too, since it would silently drop every record it held.
+    """
+    text = _read_text(path, rel, problems)
+    if text is None:
+        return None
+    try:
+        document = _yaml().load(text)
+    except _Refused as exc:
+        problems.append(DataProblem(rel, _mark_line(exc), "(yaml)", str(exc.problem)))
+        return None
+    except MarkedYAMLError as exc:
+        problem = str(exc.problem or exc)
+        if problem.startswith("but ") and exc.context:  # "expected a single document…, but found another"
+            problem = f"{exc.context}, {problem}"
+        problems.append(DataProblem(rel, _mark_line(exc), "(yaml)", f"YAML syntax error: {problem}"))
+        return None
+    except ReaderError as exc:
+        line, column = _position(text, exc.position)
+        char = exc.character if isinstance(exc.character, int) else 0
+        problems.append(DataProblem(rel, line, "(yaml)", (
+            f"character U+{char:04X} ({_char_name(char)}) at column {column} is not allowed in YAML; "
+            "remove it")))
+        return None
+    except (YAMLError, RecursionError, MemoryError) as exc:  # a safety net: never a traceback
+        problems.append(DataProblem(rel, _mark_line(exc), "(yaml)",
+                                    f"cannot read the YAML: {type(exc).__name__}: {exc}"))
+        return None
+    if document is None:
+        problems.append(DataProblem(rel, 1, "(file)", _NO_RECORDS))
+    return document
+
+
+def _mark_line(exc: BaseException) -> int:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 if mark is not None else 1
+
+
+def _position(text: bytes | str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``text`` (columns count characters).
+
+    >>> _position(b"a: 1\\nb: caf\\xe9\\n", 11)
+    (2, 7)
+    """
+    newline: Any = b"\n" if isinstance(text, bytes) else "\n"
+    line_start = text.rfind(newline, 0, offset) + 1
+    prefix = text[line_start:offset]
+    width = len(prefix.decode("utf-8", "replace")) if isinstance(prefix, bytes) else len(prefix)
+    return text.count(newline, 0, offset) + 1, width + 1
+
+
+def _char_name(code: int) -> str:
+    names = {0: "NUL", 0x7F: "DEL", 0xFFFE: "a noncharacter", 0xFFFF: "a noncharacter"}
+    if code in names:
+        return names[code]
+    return "a control character" if code < 0x20 or 0x80 <= code < 0xA0 else unicodedata.name(chr(code), "unnamed")
 
 
 def _plain(node: Any) -> Any:
@@ -151,7 +311,7 @@ def _read_record(catalog: Catalog, kind: str, node: CommentedMap, where: Located
                  problems: list[DataProblem]) -> None:
     model: type[BaseModel] = r.KINDS[kind]
     try:
-        record = model.model_validate(_plain(node))
+        record: Any = model.model_validate(_plain(node))
     except ValidationError as exc:
         for error in exc.errors():
             path = _data_path(node, error["loc"])
@@ -189,7 +349,7 @@ def _data_path(node: Any, loc: tuple[Any, ...]) -> list[str | int]:
     return path
 
 
-def _explain(error: dict[str, Any], record_id: Any) -> str:
+def _explain(error: ErrorDetails, record_id: Any) -> str:
     kind = error["type"]
     message = str(error["msg"]).removeprefix("Value error, ")
     found = error.get("input")
@@ -210,12 +370,12 @@ def _explain(error: dict[str, Any], record_id: Any) -> str:
 
 # ---------------------------------------------------------------- cross-record checks
 
-#: The switch that turns the completeness checks of the coverage ledger into errors. While
-#: False they are warnings (``Catalog.warnings``, printed by ``kjgraph validate``): every
-#: overlapping pair of administrations has a ledger record; every leaders' meeting or call
-#: record is in a ledger entry; a leader-level visit has a meeting as a sub-event. Set it to
-#: True when the data is complete (issue 13).
-COMPLETENESS_IS_ERROR = False
+#: Whether the completeness checks of the coverage ledger are errors (the default since the
+#: ledger covers every pair of administrations, issue 13) or warnings (``Catalog.warnings``,
+#: printed by ``kjgraph validate``): every overlapping pair of administrations has a ledger
+#: record; every leaders' meeting or call record is in a ledger entry; a leader-level visit has
+#: a meeting as a sub-event.
+COMPLETENESS_IS_ERROR = True
 
 #: The first day whose pairs of administrations the ledger must cover.
 LEDGER_SINCE = dt.date(1965, 1, 1)

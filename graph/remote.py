@@ -1,10 +1,12 @@
 """kjgraph on an existing SPARQL server, through the standard protocols only.
 
 :class:`RemoteGraph` has the ``execute/rows/table/run`` surface of
-:class:`kjgraph.query.KnowledgeGraph` and speaks SPARQL 1.1 Query and Update through
-SPARQLWrapper; :meth:`RemoteGraph.push` uploads a built store with the SPARQL 1.1 Graph
-Store HTTP Protocol (plain HTTP, which SPARQLWrapper does not cover), or with SPARQL
-Update where a server has no Graph Store endpoint.
+:class:`kjgraph.query.KnowledgeGraph` and speaks the SPARQL 1.1 Protocol (queries and
+updates as URL-encoded POST requests); :meth:`RemoteGraph.push` uploads a built store with
+the SPARQL 1.1 Graph Store HTTP Protocol, or with SPARQL Update where a server has no Graph
+Store endpoint. Every request goes through ``requests`` with one wall-clock deadline per
+attempt (``timeout``, however slowly a server trickles its answer) and bounded retries
+(SPARQLWrapper's urllib transport only times out single socket reads, so it is not used).
 
 Layout on the server (``docs/remote-servers.md`` explains the choice):
 
@@ -30,13 +32,15 @@ every triple with a blank node travels in a graph's first batch.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import json
+import logging
 import re
 import socket
 import sys
+import threading
 import time
-import urllib.error
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +50,11 @@ from urllib.parse import urlsplit
 import click
 import pyoxigraph as ox
 import requests
+import requests.adapters
+import urllib3
+import urllib3.connection
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from kjgraph.errors import RemoteError
 from kjgraph.library import bind_values
@@ -94,8 +101,8 @@ class BasicAuth:
 class DigestAuth:
     """HTTP digest authentication (Virtuoso's ``/sparql-auth``).
 
-    SPARQLWrapper answers a digest challenge only for the given ``realm`` (Virtuoso's is
-    ``SPARQL``); the Graph Store requests take the realm from the challenge.
+    Every request takes the realm from the server's challenge; ``realm`` documents the
+    one expected (Virtuoso's is ``SPARQL``) and is kept for compatibility.
     """
 
     user: str
@@ -125,6 +132,136 @@ def _requests_auth(auth: Auth | None) -> Any:
     if isinstance(auth, DigestAuth):
         return requests.auth.HTTPDigestAuth(auth.user, auth.password)
     return None
+
+
+# ------------------------------------------------------------------ a deadline per request
+
+log = logging.getLogger("kjgraph.remote")
+_DEADLINE: contextvars.ContextVar[_Deadline | None] = contextvars.ContextVar("kjgraph_deadline", default=None)
+
+
+class _Deadline:
+    """A wall-clock limit on one HTTP exchange: connecting, sending, the headers and the body.
+
+    ``requests`` (urllib3, http.client) only time out single socket operations, so a
+    server that sends one byte every few seconds never trips them. While a deadline is
+    current (a context manager), every connection that sends a request registers with it,
+    and a timer shuts those sockets down when the time is up: the blocked read returns at
+    once and the request fails, with :attr:`expired` telling why. A second timer logs a
+    line when the answer is slow in coming (``notice`` seconds), so that a long wait is
+    never silent. (A TLS handshake is only bounded per read: its socket is not reachable
+    before it completes.)
+    """
+
+    def __init__(self, seconds: float, *, url: str, notice: float = 10.0):
+        self.seconds = seconds
+        self.url = url
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._connections: list[Any] = []
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._notice = threading.Timer(notice, self._remind) if notice < seconds else None
+        if self._notice:
+            self._notice.daemon = True
+        self._token: contextvars.Token[_Deadline | None] | None = None
+
+    def remaining(self) -> float:
+        return max(0.001, self.end - time.monotonic())
+
+    def watch(self, connection: Any) -> None:
+        """Shut ``connection`` down when the deadline passes (at once if it has)."""
+        with self._lock:
+            self._connections.append(connection)
+            expired = self.expired
+        if expired:
+            _shutdown(connection)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            connections = list(self._connections)
+        for connection in connections:
+            _shutdown(connection)
+
+    def _remind(self) -> None:
+        log.warning("%s: no answer after %.0f s; waiting up to %g s (--timeout)",
+                    self.url, self.seconds - (self.end - time.monotonic()), self.seconds)
+
+    def __enter__(self) -> _Deadline:
+        self._token = _DEADLINE.set(self)
+        self._timer.start()
+        if self._notice:
+            self._notice.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        if self._notice:
+            self._notice.cancel()
+        if self._token is not None:
+            _DEADLINE.reset(self._token)
+
+
+def _shutdown(connection: Any) -> None:
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain call, also for TLS sockets
+
+
+class _Watched:
+    """Mix-in for urllib3 connections: register with the current deadline on each request."""
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        deadline = _DEADLINE.get()
+        if deadline is not None and deadline.expired:
+            _shutdown(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        deadline = _DEADLINE.get()
+        if deadline is not None:
+            deadline.watch(self)
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _HTTPConnection(_Watched, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class _DeadlineAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter with connections that honour :class:`_Deadline`."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+    def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(*args, **kwargs)
+        manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+        return manager
+
+
+def _session() -> requests.Session:
+    session = requests.Session()
+    adapter = _DeadlineAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 # ------------------------------------------------------------------ query text
@@ -216,14 +353,33 @@ class PushReport:
     seconds: float = 0.0
 
 
+class StaleGraphsKept(RemoteError):
+    """A push uploaded everything, but stale graphs it meant to drop are still on the server.
+
+    ``report`` is what the push did (``dropped`` lists only the graphs really gone; one the
+    server no longer had counts), ``failed`` each graph kept with its error.
+    """
+
+    def __init__(self, report: PushReport, failed: list[tuple[str, RemoteError]]):
+        self.report = report
+        self.failed = failed
+        first = failed[0][1]
+        super().__init__(first.endpoint, (
+            f"pushed {report.graphs} graphs, but could not drop {len(failed)} stale graph(s) "
+            f"({', '.join(g for g, _ in failed)}): {first.problem}; they are still on the server "
+            "(push again, or pass --keep-stale)"), status=first.status, transient=False)
+
+
 class RemoteGraph:
     """A SPARQL 1.1 server used like the embedded store.
 
     ``endpoint`` is the query URL; ``update_endpoint`` (SPARQL Update) and
     ``store_endpoint`` (Graph Store Protocol) are needed to push. ``auth`` applies to
-    every request; ``timeout`` is per request in seconds; a request that fails for a
-    transient reason (connection refused or reset, timeout, HTTP 429/502/503/504) is
-    retried up to ``retries`` times with exponential back-off from ``backoff`` seconds.
+    every request; ``timeout`` is a deadline in seconds for each request attempt as a whole
+    (connecting, sending, the whole answer), however slowly the server trickles bytes; a
+    request that fails for a transient reason (connection refused or reset, out of time,
+    HTTP 408/425/429/502/503/504) is retried up to ``retries`` times with exponential
+    back-off from ``backoff`` seconds, each retry logged on the ``kjgraph.remote`` logger.
     ``layout`` is ``union-graph``, ``default`` or ``None`` to detect it (the union graph
     present or not).
 
@@ -255,7 +411,7 @@ class RemoteGraph:
         self.normalise = normalise
         self._layout: Layout | None = layout
         self._named_graphs: list[str] | None = None
-        self._session = requests.Session()
+        self._session = _session()
         self._auth = _requests_auth(auth)  # one object, so that a digest nonce is reused
         #: number of HTTP requests sent (retries included); tests and progress read it
         self.requests = 0
@@ -268,52 +424,58 @@ class RemoteGraph:
     def _retrying(self) -> Retrying:
         return Retrying(stop=stop_after_attempt(self.retries + 1),
                         wait=wait_exponential(multiplier=self.backoff, max=max(self.backoff, 10.0)),
-                        retry=retry_if_exception(_transient), reraise=True)
+                        retry=retry_if_exception(_transient), reraise=True, before_sleep=self._on_retry)
+
+    def _on_retry(self, state: RetryCallState) -> None:
+        """Say on stderr (the ``kjgraph.remote`` logger) what failed and when the next try is."""
+        exc = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0.0
+        log.warning("%s; retrying in %.1f s (attempt %d of %d)", exc, wait, state.attempt_number + 1,
+                    self.retries + 1)
 
     def _sparql(self, url: str, text: str, *, accept: str) -> bytes:
-        """Send a query or update with SPARQLWrapper; the raw response body."""
-        from SPARQLWrapper import DIGEST, POST, URLENCODED, SPARQLWrapper
+        """POST a query or update to ``url`` (SPARQL 1.1 Protocol, URL-encoded form); the body.
 
-        client = SPARQLWrapper(self.endpoint, updateEndpoint=self.update_endpoint or self.endpoint)
-        client.setOnlyConneg(True)  # no format=/output= parameters: some engines reject them
-        client.setMethod(POST)
-        client.setRequestMethod(URLENCODED)
-        client.setTimeout(int(max(1, round(self.timeout))))
-        client.setQuery(text)
-        client.addCustomHttpHeader("Accept", accept)
-        if isinstance(self.auth, (BasicAuth, DigestAuth)):
-            if isinstance(self.auth, DigestAuth):
-                client.setHTTPAuth(DIGEST)
-            if isinstance(self.auth, DigestAuth):
-                client.setCredentials(self.auth.user, self.auth.password, realm=self.auth.realm)
-            else:
-                client.setCredentials(self.auth.user, self.auth.password)
-        elif isinstance(self.auth, TokenAuth):
-            client.addCustomHttpHeader(self.auth.header, self.auth.value)
-
-        def attempt() -> bytes:
-            self.requests += 1
-            try:
-                response = client.query().response
-                return response.read()
-            except Exception as exc:
-                raise _remote_error(url, exc) from exc
-
-        return self._retrying()(attempt)
+        An update goes as ``update=``, anything else as ``query=``. The request has the
+        deadline and retries of :meth:`_http`.
+        """
+        try:
+            update = query_form(text) == "UPDATE"
+        except RemoteError:
+            update = False  # not SPARQL at all: let the server say what is wrong
+        response = self._http("POST", url, data={"update" if update else "query": text},
+                              headers={"Accept": accept,
+                                       "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"})
+        return response.content
 
     def _http(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """A plain HTTP request (Graph Store Protocol) with auth, timeout and retries."""
+        """One HTTP request with auth, a deadline and retries; the response (status < 400).
+
+        ``timeout`` is a deadline for each attempt as a whole (connecting, sending, the
+        headers and the whole body), not per socket read: a server that trickles its answer
+        is cut off when the time is up (:class:`_Deadline`). A transient failure (unreachable,
+        out of time, HTTP 408/425/429/502/503/504) is retried ``retries`` times with back-off,
+        each retry announced on the ``kjgraph.remote`` logger (stderr by default).
+
+        Raises :class:`RemoteError` naming ``url``.
+        """
         headers = kwargs.pop("headers", {})
         if isinstance(self.auth, TokenAuth):
             headers[self.auth.header] = self.auth.value
 
         def attempt() -> requests.Response:
             self.requests += 1
-            try:
-                response = self._session.request(method, url, headers=headers, timeout=self.timeout,
-                                                 auth=self._auth, **kwargs)
-            except requests.RequestException as exc:
-                raise _remote_error(url, exc) from exc
+            with _Deadline(self.timeout, url=url) as deadline:
+                try:
+                    left = deadline.remaining()
+                    response = self._session.request(method, url, headers=headers, timeout=(left, left),
+                                                     auth=self._auth, **kwargs)
+                    response.content  # noqa: B018 -- read the whole body within the deadline
+                except requests.RequestException as exc:
+                    if deadline.expired or isinstance(exc, requests.Timeout):
+                        raise RemoteError(url, f"did not answer in time (a deadline of {self.timeout:g} s "
+                                               "for the whole request, --timeout)", transient=True) from exc
+                    raise _remote_error(url, exc) from exc
             if response.status_code >= 400:
                 raise RemoteError(url, f"{method} refused with HTTP {response.status_code} "
                                        f"{response.reason}: {_snippet(response.text)}",
@@ -463,7 +625,10 @@ class RemoteGraph:
         layout = layout or self._layout or "union-graph"
         started = time.perf_counter()
         report = PushReport()
-        graphs: list[ox.NamedNode | ox.DefaultGraph] = sorted(store.named_graphs(), key=lambda g: g.value)
+        names = list(store.named_graphs())
+        graphs = sorted((g for g in names if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
+        if len(graphs) != len(names):  # the server could not name it: it would be lost
+            raise RemoteError(self.endpoint, "cannot push a graph named by a blank node; name every graph by an IRI")
         targets: list[tuple[ox.NamedNode | ox.DefaultGraph, str | None]] = [(g, g.value) for g in graphs]
         targets.append((ox.DefaultGraph(), self.union_graph if layout == "union-graph" else None))
         batches = 0
@@ -484,16 +649,23 @@ class RemoteGraph:
             catalogue = "".join(f"<{self.catalog_graph}> <{_HAS_PART}> <{g}> .\n" for g in keep)
             self._send_batch(self.catalog_graph, catalogue, replace=True)
             report.requests += 1
+        failed: list[tuple[str, RemoteError]] = []
         if prune:
             stale = [g for g in previous if g not in set(keep)]
             if layout == "default":  # left by an earlier push in the other layout
                 stale += [self.union_graph, self.catalog_graph]
-            for graph in stale:
-                self._drop(graph)
-                report.dropped.append(graph)
+            for name in stale:
+                try:
+                    self._drop(name)
+                except RemoteError as exc:
+                    failed.append((name, exc))
+                else:
+                    report.dropped.append(name)
         self._layout = layout
         self._named_graphs = None
         report.seconds = time.perf_counter() - started
+        if failed:
+            raise StaleGraphsKept(report, failed)
         return report
 
     def _send_batch(self, graph: str | None, ntriples: str, *, replace: bool) -> None:
@@ -509,9 +681,16 @@ class RemoteGraph:
         self.update(f"{clear}INSERT DATA {{\n{data}}}")
 
     def _drop(self, graph: str) -> None:
+        """Delete a graph from the server; one already gone (HTTP 404) counts as dropped.
+
+        Raises :class:`RemoteError` for any other failure.
+        """
         if self.store_endpoint:
-            with contextlib.suppress(RemoteError):  # already gone (404) is fine
+            try:
                 self._http("DELETE", self.store_endpoint, params={"graph": graph})
+            except RemoteError as exc:
+                if exc.status != 404:
+                    raise
         else:
             self.update(f"DROP SILENT GRAPH <{graph}>")
 
@@ -627,30 +806,12 @@ def _transient(exc: BaseException) -> bool:
 
 
 def _remote_error(url: str, exc: Exception) -> RemoteError:
-    """A RemoteError naming the endpoint for whatever SPARQLWrapper, urllib or requests raised."""
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-    status = getattr(exc, "code", None) or getattr(getattr(exc, "response", None), "status_code", None)
-    if isinstance(exc, SPARQLWrapperException):
-        codes = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404,
-                 "URITooLong": 414, "EndPointInternalError": 500}
-        status = codes.get(type(exc).__name__)
-        detail = str(exc).split("Response:", 1)[-1]
-        return RemoteError(url, f"refused the request (HTTP {status or '?'}, {type(exc).__name__}): "
-                                f"{_snippet(detail)}", status=status)
-    if isinstance(exc, urllib.error.HTTPError):
-        body = b""
-        with contextlib.suppress(Exception):
-            body = exc.read()
-        return RemoteError(url, f"refused the request with HTTP {exc.code} {exc.reason}: {_snippet(body)}",
-                           status=exc.code)
-    if isinstance(exc, (requests.Timeout, socket.timeout, TimeoutError)) or (
-            isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, (socket.timeout, TimeoutError))):
+    """A RemoteError naming the endpoint for what ``requests`` raised (no answer came)."""
+    if isinstance(exc, (requests.Timeout, socket.timeout, TimeoutError)):
         return RemoteError(url, f"did not answer in time ({exc})", transient=True)
-    if isinstance(exc, (urllib.error.URLError, requests.ConnectionError, ConnectionError)):
-        reason = getattr(exc, "reason", exc)
-        return RemoteError(url, f"is unreachable ({reason})", transient=True)
-    return RemoteError(url, f"failed: {type(exc).__name__}: {exc}", status=status)
+    if isinstance(exc, (requests.ConnectionError, ConnectionError)):
+        return RemoteError(url, f"is unreachable ({getattr(exc, 'reason', exc)})", transient=True)
+    return RemoteError(url, f"failed: {type(exc).__name__}: {exc}")
 
 
 # ------------------------------------------------------------------ command line
@@ -684,7 +845,9 @@ def endpoint_options(command: Callable[..., Any], *, expose_endpoint: bool = Tru
         click.option("--token", envvar="KJGRAPH_TOKEN", expose_value=False, callback=_remember,
                      help="Send 'Authorization: Bearer TOKEN' ($KJGRAPH_TOKEN)."),
         click.option("--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True,
-                     expose_value=False, callback=_remember, help="Seconds to wait for each request."),
+                     expose_value=False, callback=_remember,
+                     help="Deadline in seconds for each request as a whole (connecting, sending, the "
+                          "whole answer); a request out of time is retried (--retries)."),
         click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True,
                      expose_value=False, callback=_remember,
                      help="Retries of a request that failed for a passing reason (with back-off)."),
