@@ -158,7 +158,7 @@ def test_a_curator_moves_a_draft_into_the_data_and_it_validates(catalog: Catalog
     """The English fixture's draft, accepted as is: the data loads and every anchor fits."""
     data = tmp_path / "data"
     shutil.copytree(data_dir(), data)
-    draft = _draft("en", catalog)
+    draft = load(dump(_draft("en", catalog)))  # the records as the curator reads them in the draft file
     source = draft["sources"][0]
     (data / "documents" / source["file"]).write_text(_body(INGEST / FIXTURE_DOCS["en"]) + "\n", encoding="utf-8")
     yaml = YAML()
@@ -338,6 +338,21 @@ def test_names_the_graph_does_not_know_are_listed_not_guessed(catalog: Catalog, 
             assert name in unknown
             assert all(name not in link["text"] for link in draft["review"]["links"])
     assert {link["id"] for link in draft["review"]["links"]} >= {"tokyo", "economic-security"}
+
+
+def test_a_statement_in_an_undated_document_gets_an_id_the_data_accepts(catalog: Catalog) -> None:
+    """Regression: with no publication date, no date in the text and no known event, the id of
+    a drafted agreement began with ``None-`` (not a slug); it begins with the source's id now,
+    and the label has no empty parentheses."""
+    draft = ingest_text("Korea und Japan vereinbarten Zusammenarbeit bei der Wirtschaftssicherheit.",
+                        lang="de", catalog=catalog)
+    assert draft["draft"]["reference_date"] is None and draft["agreements"]
+    source = draft["sources"][0]["id"]
+    for record in draft["agreements"]:
+        assert check_record("agreements", record) is None, record
+        assert record["id"].startswith(f"{source}-agreed-"), record["id"]
+        assert all("()" not in label for label in record["labels"].values()), record["labels"]
+    assert not [n for n in draft["review"]["notes"] if n.startswith("agreements ")]
 
 
 @settings(deadline=None, max_examples=60)

@@ -118,10 +118,14 @@ def _add_source(record: dict[str, Any], source: str, sentences: list[Sentence],
 
 
 def _labels(words: dict[str, str], parts: list[dict[str, str]], tail: dict[str, str]) -> dict[str, str]:
+    """``Word: part, part (tail)`` per language; the colon goes without parts, the
+    parentheses without a tail (an undated document outside any known event)."""
     out = {}
     for lang in LABEL_LANGS:
         body = ", ".join(p.get(lang) or p["en"] for p in parts) if parts else ""
-        out[lang] = f"{words.get(lang, words['en'])}: {body} ({tail.get(lang) or tail['en']})".replace(":  (", " (")
+        label = words.get(lang, words["en"]) + (f": {body}" if body else "")
+        after = tail.get(lang) or tail.get("en") or ""
+        out[lang] = f"{label} ({after})" if after else label
     return out
 
 
@@ -193,7 +197,10 @@ def _statement_record(x: Extraction, k: Knowledge, st: Statement, source: str, t
         topic_parts = [{lang: f"{entity_label(member, lang)} → {entity_label(body, lang)}" for lang in LABEL_LANGS}]
     event = k.get("event", event_id) if event_id else None
     tail = {lang: entity_label(event, lang) for lang in LABEL_LANGS} if event else {"en": str(x.reference or "")}
-    base = f"{event_id or x.reference}-{st.status}-{st.topics[0] if st.topics else 'statement'}"
+    # The id starts with the event, else the document's reference date, else (an undated
+    # document outside any known event) the id of the document's source: always a slug.
+    prefix = event_id or (str(x.reference) if x.reference is not None else source)
+    base = f"{prefix}-{st.status}-{st.topics[0] if st.topics else 'statement'}"
     rid, n = base, 2
     while rid in taken or rid in k.agreements:
         rid, n = f"{base}-{n}", n + 1
