@@ -50,7 +50,7 @@ Files = dict[str, bytes]
 Mutation = Callable[[Files, random.Random], str]
 
 KINDS = ("sources", "places", "people", "offices", "tenures", "events", "agreements", "bodies",
-         "topics", "series")
+         "topics", "series", "coverage")
 PROBLEM = re.compile(r"^(?P<file>[^:\n]+\.yaml):(?P<line>\d+): (?P<field>[^:]+): (?P<message>.+)$")
 MEMORY_LIMIT = 3 * 1024**3  # bytes of address space for one build
 TIME_LIMIT = 300.0  # seconds for one build
