@@ -979,7 +979,7 @@ def entity_network(kg: KnowledgeGraph, entity: str, hops: int = 2, lang: str = "
     :func:`neighbourhood_view`): at most ``max_shown`` nodes shown until the reader expands a hub.
 
     >>> from kjgraph.query import KnowledgeGraph
-    >>> net = entity_network(KnowledgeGraph.in_memory(), "나라", hops=1)
+    >>> net = entity_network(KnowledgeGraph.in_memory(), "나라시", hops=1)
     >>> net.kjgraph["focus"]
     'https://w3id.org/kjgraph/id/place/nara'
     """
