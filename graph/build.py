@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
@@ -108,11 +109,26 @@ def _previous_records(location: StoreLocation) -> set[str] | None:
 
 
 def dataset_nquads(data: Path | str | None = None) -> bytes:
-    """Load, check and convert the data to N-Quads (no validation, no store)."""
+    """Load, check and convert the data to N-Quads (no validation, no store).
+
+    The result is remembered per process for an unchanged data directory (same files, sizes and
+    modification times), so a second in-memory graph of the same data costs no second load.
+    Raises :class:`~kjgraph.errors.DataError` for bad data.
+    """
+    from kjgraph.resources import data_dir
+
+    root = Path(data) if data is not None else data_dir()
+    state = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                         for p in root.rglob("*") if p.is_file()))
+    return _nquads(root, state)
+
+
+@lru_cache(maxsize=2)
+def _nquads(root: Path, state: tuple[tuple[str, int, int], ...]) -> bytes:
     from kjgraph.loader import load_catalog
     from kjgraph.quads import build_dataset
 
-    return build_dataset(load_catalog(data)).serialize(format="nquads", encoding="utf-8")
+    return build_dataset(load_catalog(root)).serialize(format="nquads", encoding="utf-8")
 
 
 @contextmanager
