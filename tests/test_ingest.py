@@ -395,3 +395,10 @@ def test_a_draft_with_malformed_records_gets_a_diff_line_per_problem(catalog: Ca
     assert lines[0] == "! sources: expected a list of records, found str"
     assert lines[1] == "! events 1: expected a record (a mapping with an 'id')"
     assert lines[2].startswith("! agreements Not A Slug: ")
+
+
+def test_an_empty_front_matter_block_is_no_metadata() -> None:
+    """Found by the property test above: ``---\\n\\n---`` is an empty YAML document (None), which the
+    draft accepted and the document parser refused."""
+    document = Document.parse("---\n\n---\nAm 13. Januar 2026 trafen sich die beiden.\n", lang="de")
+    assert document.meta == {} and document.text.startswith("Am 13. Januar 2026")

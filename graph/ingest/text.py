@@ -66,6 +66,8 @@ class Document:
                 where = f" (line {mark.line + 2})" if mark is not None else ""
                 problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
                 raise DocumentError(f"{name}: front matter is not YAML{where}: {problem}") from None
+            if loaded is None:  # an empty block ("---\n---"): no metadata
+                loaded = {}
             if not isinstance(loaded, dict):
                 raise DocumentError(f"{name}: front matter must be a mapping (title: …, published: …)")
             unknown = sorted(set(map(str, loaded)) - set(META_FIELDS))
