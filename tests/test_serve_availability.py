@@ -316,14 +316,16 @@ def test_the_server_follows_two_rebuilds_and_survives_pruning(tmp_path: Path, se
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         looping = pool.submit(client)
-        for data, grows in ((bigger, True), (FIXTURES / "minimal", False)):
-            result = _kjgraph("build", "--store", str(location.root), "--data", str(data), "-q")
-            assert result.returncode == 0, result.stderr
-            current = location.build_dir().name
-            _wait(lambda grows=grows: (server.count() > small) == grows, 15, f"answers from build {current}")
-            _wait(lambda current=current: len(server.workers()) == 2 and all(
-                _open_builds(p) == {current} for p in server.workers()), 15, f"workers on build {current} only")
-        stop.set()
+        try:
+            for data, grows in ((bigger, True), (FIXTURES / "minimal", False)):
+                result = _kjgraph("build", "--store", str(location.root), "--data", str(data), "-q")
+                assert result.returncode == 0, result.stderr
+                current = location.build_dir().name
+                _wait(lambda grows=grows: (server.count() > small) == grows, 60, f"answers from build {current}")
+                _wait(lambda current=current: len(server.workers()) == 2 and all(
+                    _open_builds(p) == {current} for p in server.workers()), 60, f"workers on build {current} only")
+        finally:
+            stop.set()  # a failed wait must not leave the client looping (the pool would wait for ever)
         looping.result()
     assert not (location.builds / first_build).exists()  # the server's first build was pruned
     assert answers and all(status == 200 for status, _ in answers), [a for a in answers if a[0] != 200][:3]
