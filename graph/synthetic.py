@@ -44,8 +44,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-import click
-
 BASE = "https://w3id.org/kjgraph/"
 ID = BASE + "id/"
 SYNTH = BASE + "synthetic/"
@@ -716,24 +714,3 @@ def format_size(n: int) -> str:
     if n % 1_000 == 0:
         return f"{n // 1_000}k"
     return str(n)
-
-
-@click.command("synth")
-@click.option("--triples", "-n", "size", default="100k", show_default=True,
-              help="How many quads to write, e.g. 10k, 1M, 10M (at least 10k).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Same seed and size, same file.")
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="N-Quads file to write (.nq, or .nq.gz compressed).")
-def synth_command(size: str, seed: int, out: Path) -> None:
-    """Write SYNTHETIC benchmark data (not facts) in kjgraph's ontology as N-Quads.
-
-    Load it into a store of its own with `kjgraph load FILE --store DIR`, never into the
-    store of the curated graph.
-    """
-    try:
-        triples = parse_size(size)
-        info = generate_file(out, triples, seed)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--triples") from None
-    click.echo(f"wrote {info.quads} quads of SYNTHETIC data ({info.events} events, {info.people} people, "
-               f"{info.sources} sources; seed {seed}) → {out}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import doctest
 import importlib
 import pkgutil
@@ -81,7 +82,9 @@ def test_version_is_single_sourced() -> None:
     assert kjgraph.__version__ == version("kjgraph")
 
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(kjgraph.__path__, "kjgraph.") if m.name != "kjgraph.__main__")
+# Every module of the package, sub-packages (server, ingest, i18n) included.
+MODULES = sorted(m.name for m in pkgutil.walk_packages(kjgraph.__path__, "kjgraph.")
+                 if m.name != "kjgraph.__main__")
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -89,3 +92,31 @@ def test_docstring_examples_run(name: str) -> None:
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_every_module_is_collected_for_its_doctests() -> None:
+    assert {"kjgraph.server", "kjgraph.server.app", "kjgraph.ingest.extract", "kjgraph.cli"} <= set(MODULES)
+
+
+#: The command line: the only modules that may import click (options and commands).
+CLI_MODULES = {"cli.py", "options.py", "server/commands.py"}
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_no_library_module_imports_click() -> None:
+    package = ROOT / "graph"
+    modules = sorted(p for p in package.rglob("*.py") if "data" not in p.relative_to(package).parts)
+    assert len(modules) > 50
+    offenders = [str(p.relative_to(package)) for p in modules
+                 if "click" in _imports(p) and str(p.relative_to(package)) not in CLI_MODULES]
+    assert offenders == []
+    assert all("click" in _imports(package / name) for name in CLI_MODULES)  # the check sees imports

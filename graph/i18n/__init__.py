@@ -11,8 +11,8 @@ scripts has a translation in every catalogue, that every entry is used, and that
 
 >>> gettext("Legend", "ko")
 '범례'
->>> ngettext("{n} meeting", "{n} meetings", 2, "de").format(n=2)
-'2 Treffen'
+>>> ngettext("{n} day", "{n} days", 2, "de").format(n=2)
+'2 Tage'
 >>> gettext("Legend", "fr")
 Traceback (most recent call last):
 ...

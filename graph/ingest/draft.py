@@ -335,7 +335,7 @@ def diff(draft: dict[str, Any], k: Knowledge) -> list[str]:
             if problem:
                 lines.append(f"! {kind} {rid}: {problem}")
                 continue
-            old = existing[kind].get(rid)
+            old = existing[kind].get(rid) if isinstance(rid, str) else None  # the schema wants str ids
             if old is None:
                 lines.append(f"+ {kind} {rid}")
                 continue

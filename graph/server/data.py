@@ -194,7 +194,8 @@ def search_results(store: ox.Store, text: str, lang: str = "en", limit: int = 50
 def search(store: ox.Store, text: str, limit: int = 50, lang: str = "en") -> list[dict[str, Any]]:
     """Resources whose labels (any language and script) match ``text``, best first
     (:mod:`kjgraph.search`: exact, then prefix, then substring; entities before sources)."""
-    return search_results(store, text, lang, limit)["hits"]
+    hits: list[dict[str, Any]] = search_results(store, text, lang, limit)["hits"]
+    return hits
 
 
 def classes(store: ox.Store) -> list[tuple[str, int]]:

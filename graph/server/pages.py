@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup as Markup  # re-exported: the server and publish build pages with it
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
