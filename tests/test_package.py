@@ -120,3 +120,27 @@ def test_no_library_module_imports_click() -> None:
                  if "click" in _imports(p) and str(p.relative_to(package)) not in CLI_MODULES]
     assert offenders == []
     assert all("click" in _imports(package / name) for name in CLI_MODULES)  # the check sees imports
+
+
+def _requirement_names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[\[<>=!~; ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements}
+
+
+def test_dependencies_are_the_ones_the_package_imports() -> None:
+    """Every library kjgraph imports is declared, and every declared dependency is imported
+    (scipy was declared and never used; markupsafe used and never declared)."""
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = _requirement_names(project["dependencies"])
+    optional = _requirement_names([r for extra in project["optional-dependencies"].values() for r in extra])
+    distributions = packages_distributions()
+    imported: set[str] = set()
+    for path in (ROOT / "graph").rglob("*.py"):
+        for name in _imports(path) - set(sys.stdlib_module_names) - {"kjgraph"}:
+            imported.update(d.lower().replace("_", "-") for d in distributions.get(name, [name]))
+    imported.discard("pydantic-core")  # pydantic's own half, pinned exactly by it (the loader names ErrorDetails)
+    assert imported - declared - optional == set()  # imported, not declared
+    assert imported - declared <= {"owlready2"}  # kjgraph.reasoning: the OWL test's reasoners, in the test extra
+    assert declared - imported == set()  # declared, never imported
