@@ -102,6 +102,13 @@ def superclasses(ontology: Graph) -> dict[URIRef, set[URIRef]]:
     return closure
 
 
+#: An acting holder's office, in each language of the offices' names: "acting" before the office
+#: in English and German, after it in Korean and Japanese (the words of the interface's "(acting)",
+#: graph/i18n/*.po).
+ACTING_OFFICE = {"en": "acting {office}", "de": "kommissarisch {office}", "ko": "{office} 권한대행",
+                 "ja": "{office}臨時代理"}
+
+
 class _Writer:
     """Adds the statements of one record to the graphs of its sources."""
 
@@ -292,9 +299,11 @@ class _Writer:
             if interval is not None:
                 g.add((s, ORG.memberDuring, interval))
             for lang, name in person.labels.items():
-                office_name = office.labels.get(lang, office.labels["en"])
-                acting = {"en": "acting ", "de": "kommissarisch "}.get(lang, "") if tenure.acting else ""
-                g.add((s, RDFS.label, Literal(f"{name}, {acting}{office_name} ({span})", lang=lang)))
+                office_lang = lang if lang in office.labels else "en"
+                office_name = office.labels[office_lang]
+                if tenure.acting:  # in the language of the office's name, the word where that language puts it
+                    office_name = ACTING_OFFICE.get(office_lang, "{office}").format(office=office_name)
+                g.add((s, RDFS.label, Literal(f"{name}, {office_name} ({span})", lang=lang)))
 
     def event(self, event: r.Event) -> None:
         s = ID.event(event.id)

@@ -681,7 +681,7 @@ class RemoteGraph:
     def _drop(self, graph: str) -> None:
         """Delete a graph from the server; one already gone (HTTP 404) counts as dropped.
 
-        Raises :class:`RemoteError` for any other failure.
+        Raises :class:`RemoteError` for any other failure, a graph still there included.
         """
         if self.store_endpoint:
             try:
@@ -690,7 +690,12 @@ class RemoteGraph:
                 if exc.status != 404:
                     raise
         else:
+            # SILENT lets a graph already gone count as dropped, as 404 above; but it hides every
+            # other failure too, so the server is asked afterwards whether the graph is gone.
             self.update(f"DROP SILENT GRAPH <{graph}>")
+            if self._ask_raw(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"):
+                raise RemoteError(self.update_endpoint or self.endpoint,
+                                  f"DROP SILENT GRAPH <{graph}> succeeded, but the graph is still there")
 
 
 
