@@ -21,6 +21,7 @@ import click
 from kjgraph import __version__
 from kjgraph.analytics import PROJECTIONS
 from kjgraph.errors import DataError, KjgraphError, ValidationFailed
+from kjgraph.labels import LANGUAGES
 from kjgraph.options import (
     OutputFile,
     connection_settings,
@@ -637,7 +638,7 @@ def synth_command(size: str, seed: int, out: Path) -> None:
 
 @main.command("ingest")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--lang", type=click.Choice(["de", "en", "ko", "ja"]), help="The document's language.")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="The document's language.")
 @click.option("--title", help="The document's title (headline).")
 @click.option("--publisher", help="Who published it.")
 @click.option("--published", "--date", "published", help="Publication date, YYYY-MM-DD: relative dates count from it.")

@@ -28,6 +28,7 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SDO, SKOS, TIME
 from kjgraph import records as r
 from kjgraph.anchors import document_text, write_anchors
 from kjgraph.dates import PartialDate
+from kjgraph.labels import LANGUAGES
 from kjgraph.loader import Catalog, tenure_covering
 from kjgraph.namespaces import (
     BASE,
@@ -368,7 +369,7 @@ class _Writer:
             g.add((node, KJO.participant, ID.person(part.person)))
             g.add((node, KJO.role, _ROLES[part.role]))
             g.add((event_iri, SDO.attendee, ID.person(part.person)))
-            for lang in ("en", "ko", "ja", "de"):
+            for lang in LANGUAGES:
                 label = f"{localized(person, lang)} – {localized(event, lang)} ({_ROLE_NAMES[part.role][lang]})"
                 g.add((node, RDFS.label, Literal(label, lang=lang)))
             if country:
@@ -442,7 +443,7 @@ class _Writer:
                 g.add((m, DCTERMS.source, ID.source(body.sources[0])))
                 member_record = (self.catalog.places.get(member.member)
                                  or self.catalog.bodies.get(member.member))
-                for lang in ("en", "ko", "ja", "de"):
+                for lang in LANGUAGES:
                     g.add((m, RDFS.label, Literal(
                         f"{localized(member_record, lang)} – {localized(body, lang)}", lang=lang)))
         for claim in body.claims:
@@ -502,7 +503,7 @@ class _Writer:
         self.typed([g], s, KJO.CoverageRecord)
         korea, japan = self.catalog.tenures[ledger.korea], self.catalog.tenures[ledger.japan]
         kr_person, jp_person = self.catalog.people[korea.person], self.catalog.people[japan.person]
-        for lang in ("en", "ko", "ja", "de"):
+        for lang in LANGUAGES:
             g.add((s, RDFS.label, Literal(
                 f"{localized(kr_person, lang)} × {localized(jp_person, lang)} "
                 f"({korea.start.earliest.year}, {japan.start.earliest.year})", lang=lang)))
