@@ -43,6 +43,7 @@ def test_every_broken_fixture_has_an_expected_message() -> None:
     assert sorted(p.name for p in BROKEN.iterdir()) == sorted(EXPECTED)
 
 
+@pytest.mark.slow
 def test_build_writes_store_and_every_dump(tmp_path: Path, minimal_data: Path) -> None:
     report = build(tmp_path / "store", data=minimal_data, progress=False)
     location = StoreLocation(tmp_path / "store")
@@ -56,6 +57,7 @@ def test_build_writes_store_and_every_dump(tmp_path: Path, minimal_data: Path) -
     assert sum(1 for _ in dataset.quads((None, None, None, None))) == report.quads
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_broken_data_is_reported_and_leaves_the_previous_build(
         case: str, tmp_path: Path, minimal_data: Path) -> None:
@@ -88,6 +90,7 @@ def test_all_problems_are_reported_at_once(tmp_path: Path, minimal_data: Path) -
     assert not StoreLocation(tmp_path / "store").exists()
 
 
+@pytest.mark.slow
 def test_interrupted_build_leaves_the_previous_build(tmp_path: Path, minimal_data: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     store = tmp_path / "store"
@@ -104,6 +107,7 @@ def test_interrupted_build_leaves_the_previous_build(tmp_path: Path, minimal_dat
     assert KnowledgeGraph.open(store).rows("SELECT ?e WHERE { ?e a kjo:Summit }")
 
 
+@pytest.mark.slow
 def test_store_is_chosen_by_environment_variable(tmp_path: Path, minimal_data: Path) -> None:
     env = {**os.environ, "KJGRAPH_STORE": str(tmp_path / "env-store")}
     run_cli("build", "-q", "--data", str(minimal_data), env=env, check=True)
@@ -118,6 +122,7 @@ def test_missing_store_gives_a_clear_error(tmp_path: Path) -> None:
     assert "no graph built in" in result.stderr and "kjgraph build" in result.stderr
 
 
+@pytest.mark.slow
 def test_acting_prime_ministers_keep_acting_in_korean_and_japanese_labels() -> None:
     """Regression (issue 17, item 8): a tenure's label said "acting" in English and German only."""
     from kjgraph.loader import load_catalog

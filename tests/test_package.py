@@ -5,12 +5,14 @@ from __future__ import annotations
 import ast
 import doctest
 import importlib
+import importlib.util
 import pkgutil
 import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import rdflib
@@ -22,6 +24,7 @@ from kjgraph.resources import data_dir, ontology_dir, queries_dir
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_wheel_contains_ontology_data_and_queries(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
                     "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
@@ -87,7 +90,16 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(kjgraph.__path__, "kjgrap
                  if m.name != "kjgraph.__main__")
 
 
-@pytest.mark.parametrize("name", MODULES)
+def _doctest_param(name: str) -> Any:
+    """Examples that build the whole graph or read all the data (seconds each) are slow."""
+    spec = importlib.util.find_spec(name)
+    text = Path(spec.origin).read_text(encoding="utf-8") if spec and spec.origin else ""
+    heavy = any(call in text for call in (">>> kg = KnowledgeGraph.in_memory()", "KnowledgeGraph.in_memory())",
+                                          "load_catalog()", ">>> build(", "dataset_nquads("))
+    return pytest.param(name, marks=pytest.mark.slow) if heavy else name
+
+
+@pytest.mark.parametrize("name", [_doctest_param(name) for name in MODULES])
 def test_docstring_examples_run(name: str) -> None:
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
