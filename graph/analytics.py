@@ -42,12 +42,10 @@ from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import click
 import pyoxigraph as ox
 
 from kjgraph.errors import QueryError
-from kjgraph.options import OutputFile, lang_option
-from kjgraph.query import PREFIXES, Graph, KnowledgeGraph, plain
+from kjgraph.query import PREFIXES, Graph, plain
 from kjgraph.text import check_xml_text, xml_document
 
 if TYPE_CHECKING:  # networkx is imported when needed, to keep `kjgraph` quick to start
@@ -273,11 +271,11 @@ class Projector:
         return builders[name](period)
 
 
-def leaders_graph(kg: KnowledgeGraph, period: Period = ALWAYS, lang: str = "en") -> nx.Graph:
+def leaders_graph(kg: Graph, period: Period = ALWAYS, lang: str = "en") -> nx.Graph:
     return Projector(kg, lang).leaders(period)
 
 
-def project(kg: KnowledgeGraph, name: str, period: Period = ALWAYS, lang: str = "en") -> nx.Graph:
+def project(kg: Graph, name: str, period: Period = ALWAYS, lang: str = "en") -> nx.Graph:
     """The projection ``name`` of the graph (see the module documentation)."""
     return Projector(kg, lang).build(name, period)
 
@@ -383,7 +381,7 @@ def periods(kg: Graph, by: str) -> list[tuple[str, Period]]:
     raise QueryError(f"unknown period kind {by!r}; expected decade or administration")
 
 
-def over_time(kg: KnowledgeGraph, projection: str, by: str = "decade", top: int = 5,
+def over_time(kg: Graph, projection: str, by: str = "decade", top: int = 5,
               lang: str = "en") -> list[dict[str, Any]]:
     """Centrality per period: the ``top`` most central nodes of the projection in each period."""
     projector = Projector(kg, lang)
@@ -426,156 +424,3 @@ def write_graph(g: nx.Graph, path: Path) -> Path:
     # str(writer), not nx.generate_*: those split the document with str.splitlines, losing CRs
     path.write_text(xml_document(str(writer), advice=advice), encoding="utf-8")
     return path
-
-
-# ---------------------------------------------------------------- command line
-
-def _emit(rows: list[dict[str, Any]], csv_path: Path | None, columns: list[str] | None = None) -> None:
-    import csv
-
-    from kjgraph.query import render_table
-
-    columns = columns or (list(rows[0]) if rows else [])
-    if csv_path:
-        with csv_path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-        click.echo(f"wrote {csv_path} ({len(rows)} rows)")
-    else:
-        click.echo(render_table(columns, ([curie(str(r[c])) if c == "node" else str(r[c]) for c in columns]
-                                          for r in rows)).rstrip("\n"))
-
-
-def _store(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--store, and --endpoint to read from a SPARQL server instead."""
-    from kjgraph.remote import reader_options
-
-    command = click.option("--store", "store", type=click.Path(path_type=Path), default=None,
-                           envvar="KJGRAPH_STORE",
-                           help="Store directory (default: $KJGRAPH_STORE, else ~/.local/share/kjgraph).")(command)
-    return reader_options(command)
-_graph = click.option("--graph", "-g", "projection", type=click.Choice(PROJECTIONS), default="leaders",
-                      show_default=True, help="Which projection of the RDF graph.")
-_lang = lang_option("Language of the labels.")
-_csv = click.option("--csv", "csv_path", type=OutputFile(), help="Write the table as CSV to this file.")
-_period = [click.option("--from", "start", help="Only events on or after this day (YYYY-MM-DD)."),
-           click.option("--to", "end", help="Only events on or before this day (YYYY-MM-DD).")]
-
-
-def _with_period(f: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(_period):
-        f = option(f)
-    return f
-
-
-def _open(store: Path | None) -> KnowledgeGraph:
-    """The embedded store, or the SPARQL server given with --endpoint."""
-    from kjgraph.remote import open_graph
-
-    return open_graph(store)
-
-
-@click.group("analyze")
-def analyze() -> None:
-    """Network analytics (networkx): centrality, communities, paths, change over time.
-
-    Projections (--graph): leaders (linked by the meetings they held), events-topics (bipartite),
-    topics (co-occurrence on events), places (places and the events they hosted), full (every
-    link between kjgraph instances).
-    """
-
-
-@analyze.command("summary")
-@_graph
-@_with_period
-@_store
-def summary_command(projection: str, start: str | None, end: str | None, store: Path | None) -> None:
-    """Nodes, edges, density and connected components of a projection."""
-    import networkx as nx
-
-    g = project(_open(store), projection, Period.parse(start, end))
-    und = nx.Graph(g.to_undirected()) if g.is_directed() or g.is_multigraph() else g
-    row = {"projection": projection, "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
-           "density": round(nx.density(und), 4) if len(und) > 1 else 0.0,
-           "components": nx.number_connected_components(und) if len(und) else 0}
-    _emit([row], None)
-
-
-@analyze.command("centrality")
-@_graph
-@_with_period
-@click.option("--top", type=int, default=20, show_default=True, help="How many rows to print (0: all).")
-@_lang
-@_csv
-@_store
-def centrality_command(projection: str, start: str | None, end: str | None, top: int, lang: str,
-                       csv_path: Path | None, store: Path | None) -> None:
-    """Degree and betweenness centrality of the nodes of a projection."""
-    rows = centrality(project(_open(store), projection, Period.parse(start, end), lang))
-    _emit(rows if csv_path or top == 0 else rows[:top], csv_path)
-
-
-@analyze.command("communities")
-@_graph
-@_with_period
-@_lang
-@_csv
-@_store
-def communities_command(projection: str, start: str | None, end: str | None, lang: str,
-                        csv_path: Path | None, store: Path | None) -> None:
-    """Communities (greedy modularity) of a projection, one row per node."""
-    _emit(communities(project(_open(store), projection, Period.parse(start, end), lang)), csv_path)
-
-
-@analyze.command("path")
-@click.argument("source")
-@click.argument("target")
-@click.option("--via-sources", is_flag=True, help="Also follow links through source records.")
-@_lang
-@_csv
-@_store
-def path_command(source: str, target: str, via_sources: bool, lang: str, csv_path: Path | None,
-                 store: Path | None) -> None:
-    """How is SOURCE connected to TARGET? The shortest chain of links, with labels.
-
-    SOURCE and TARGET are IRIs, relative ones (event/2026-01-13-nara-summit), CURIEs
-    (event:1942-02-03-chosei-coal-mine-disaster) or labels in any language (이재명, "Sanae Takaichi"),
-    as for `kjgraph render entity`.
-    """
-    from kjgraph.entities import resolve_entity
-
-    kg = _open(store)
-    g = project(kg, "full", lang=lang)
-    ends = [resolve_entity(kg, text, within=set(g.nodes)) for text in (source, target)]
-    rows = shortest_path(g, ends[0], ends[1], avoid_kinds=() if via_sources else ("Source", "Publisher"))
-    _emit(rows, csv_path)
-
-
-@analyze.command("over-time")
-@_graph
-@click.option("--by", type=click.Choice(["decade", "administration"]), default="decade", show_default=True)
-@click.option("--top", type=int, default=5, show_default=True, help="Most central nodes per period.")
-@_lang
-@_csv
-@_store
-def over_time_command(projection: str, by: str, top: int, lang: str, csv_path: Path | None,
-                      store: Path | None) -> None:
-    """The most central nodes of a projection in each decade or Korean administration."""
-    rows = over_time(_open(store), projection, by, top, lang)
-    _emit(rows, csv_path, ["period", "nodes", "edges", "rank", "node", "label", "degree", "betweenness"]
-          if not csv_path else None)
-
-
-@analyze.command("export")
-@_graph
-@_with_period
-@click.option("-o", "--out", type=OutputFile(), required=True, help="File name ending in .graphml or .gexf.")
-@_lang
-@_store
-def export_command(projection: str, start: str | None, end: str | None, out: Path, lang: str,
-                   store: Path | None) -> None:
-    """Write a projection as GraphML or GEXF (for Gephi, Cytoscape, yEd)."""
-    g = project(_open(store), projection, Period.parse(start, end), lang)
-    write_graph(g, out)
-    click.echo(f"wrote {out} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")

@@ -22,7 +22,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
-import click
 import pyoxigraph as ox
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -415,28 +414,3 @@ def import_rdf(path: Path | str, store: StoreLocation | str | Path | None = None
         (build_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
         published = location.builds / build_dir.name.split(".")[1]
     return BuildReport(published, quads, graphs, 0, time.perf_counter() - started, steps)
-
-
-@click.command("load")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--store", "store", type=click.Path(path_type=Path), default=None, envvar="KJGRAPH_STORE",
-              help="Store directory (default: $KJGRAPH_STORE, else ~/.local/share/kjgraph).")
-@click.option("--derive-union", is_flag=True,
-              help="The file has no default-graph union: add it while loading (slower).")
-@click.option("--check", is_flag=True,
-              help="Check the union rule (SPARQL, whole graph) and SHACL on a sample of events; "
-                   "publish nothing on a violation.")
-@click.option("--dumps", is_flag=True, help="Also write the dump files (trig, nq, jsonld, ttl).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
-def load_command(file: Path, store: Path | None, derive_union: bool, check: bool, dumps: bool,
-                 quiet: bool) -> None:
-    """Build a store from a large N-Quads or TriG file (.gz too) by bulk loading (atomic).
-
-    For data too big for the curated YAML path: one named graph per source, the default
-    graph holding their union. Replaces the store's current graph.
-    """
-    report = import_rdf(file, StoreLocation(store), derive_union=derive_union, check=check,
-                        dumps=dumps, progress=not quiet)
-    timings = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.steps.items())
-    click.echo(f"loaded {report.quads} quads in {report.graphs} graphs in {report.seconds:.1f} s "
-               f"({timings}) → {report.path}")

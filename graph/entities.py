@@ -15,10 +15,13 @@ mean; :func:`resolve_entity` reads the labels from a graph.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kjgraph.errors import KjgraphError
 from kjgraph.namespaces import BASE
+
+if TYPE_CHECKING:
+    from kjgraph.query import Graph
 
 ID = f"{BASE}id/"
 
@@ -78,7 +81,7 @@ def match_entity(text: str, labels: Mapping[str, Iterable[str]], *,
     raise EntityError(f"{text.strip()!r} names {len(matches)} entities, give one IRI: {listing}")
 
 
-def resolve_entity(kg: Any, text: str, *, within: Collection[str] | None = None) -> str:
+def resolve_entity(kg: Graph, text: str, *, within: Collection[str] | None = None) -> str:
     """The IRI of the kjgraph instance ``text`` names in graph ``kg`` (see :func:`match_entity`).
 
     Labels are ``rdfs:label`` of ``https://w3id.org/kjgraph/id/…`` IRIs; ``within`` limits the

@@ -20,9 +20,12 @@ labels everywhere: pages, renderings, plots, the CLI and the Python API.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kjgraph.errors import KjgraphError
+
+if TYPE_CHECKING:  # kjgraph.query imports this module
+    from kjgraph.query import Graph
 
 #: The languages of kjgraph's labels and interface, in the order they are shown.
 LANGUAGES: tuple[str, ...] = ("en", "ko", "ja", "de")
@@ -124,7 +127,7 @@ def lookup_text(labels: Mapping[str, str], lang: str, *, default: str = DEFAULT_
 LABEL_PROPERTY = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
-def graph_labels(kg: Any, iris: Iterable[str], lang: str, *, chunk: int = 500) -> dict[str, str]:
+def graph_labels(kg: Graph, iris: Iterable[str], lang: str, *, chunk: int = 500) -> dict[str, str]:
     """The ``rdfs:label`` a reader of ``lang`` sees for each IRI that has one (:func:`lookup`).
 
     ``kg`` is anything with the ``rows`` method of :class:`kjgraph.query.KnowledgeGraph` (the

@@ -42,7 +42,7 @@ class Located:
     def line(self, *path: str | int) -> int:
         """1-based line of the field at ``path`` (the record's own line if absent)."""
         node: Any = self.node
-        line = node.lc.line
+        line: int = node.lc.line
         for step in path:
             try:
                 if isinstance(node, CommentedMap) and step in node:
@@ -80,7 +80,8 @@ class Catalog:
     warnings: list[DataProblem] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> dict[str, Any]:
-        return getattr(self, kind)
+        records: dict[str, Any] = getattr(self, kind)  # one of the dict fields above, by name
+        return records
 
     def tenures_of(self, person: str) -> list[r.Tenure]:
         return [t for t in self.tenures.values() if t.person == person]
@@ -198,7 +199,7 @@ class _Refused(ComposerError):
     """A YAML feature curated data does not use (alias, anchor, tag) or nesting too deep."""
 
 
-class _StrictComposer(Composer):  # type: ignore[misc]
+class _StrictComposer(Composer):
     """ruamel's composer, refusing aliases, anchors, explicit tags and deep nesting.
 
     Checked on each node's first event, before anything is built: an alias bomb costs

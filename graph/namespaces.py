@@ -10,6 +10,8 @@ rdflib.term.URIRef('https://w3id.org/kjgraph/id/event/2026-01-13-nara-summit')
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -187,7 +189,7 @@ class _Instances:
     def __call__(self, kind: str, slug: str) -> URIRef:
         return URIRef(f"{BASE}id/{kind}/{slug}")
 
-    def __getattr__(self, kind: str):
+    def __getattr__(self, kind: str) -> Callable[[str], URIRef]:
         if kind.startswith("_"):
             raise AttributeError(kind)
         return lambda slug: self(kind, slug)

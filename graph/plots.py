@@ -26,12 +26,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import click
-
 from kjgraph.errors import QueryError
 from kjgraph.i18n import N_, gettext
 from kjgraph.labels import check_language, graph_labels
-from kjgraph.options import OutputFile, lang_option
 from kjgraph.query import Graph, plain
 from kjgraph.text import display_text
 
@@ -114,6 +111,7 @@ def timeline_figure(kg: Graph, lang: str = "en", start: int | None = None,
     if first > last:
         raise QueryError(f"empty period: {first} is after {last}")
 
+    fig: Figure
     fig, (ax_bars, ax_marks, ax_terms) = plt.subplots(
         3, 1, figsize=(16, 8.5), sharex=True, gridspec_kw={"height_ratios": [5, 1, 3], "hspace": 0.08})
 
@@ -197,6 +195,7 @@ def topics_figure(kg: Graph, lang: str = "en", top: int = 25, start: int | None 
     chosen = [t for t, _ in sorted(totals.items(), key=lambda kv: (-kv[1], labels[kv[0]]))[:top]]
     years = list(range(start or min(y for _, y in cells), (end or max(y for _, y in cells)) + 1))
     grid = np.array([[cells.get((t, y), 0) for y in years] for t in chosen], dtype=float)
+    fig: Figure
     fig, ax = plt.subplots(figsize=(max(10, 0.13 * len(years) + 4), max(4, 0.3 * len(chosen) + 1.5)))
     masked = np.ma.masked_equal(grid, 0)
     image = ax.imshow(masked, aspect="auto", cmap="viridis_r", interpolation="nearest",
@@ -230,52 +229,3 @@ def write_plot(fig: Figure, out: Path, formats: tuple[str, ...] = ("png", "svg")
         fig.savefig(path, dpi=150 if path.suffix == ".png" else None)
     plt.close(fig)
     return paths
-
-
-# ---------------------------------------------------------------- command line
-
-_store = click.option("--store", "store", type=click.Path(path_type=Path), default=None,
-                      envvar="KJGRAPH_STORE",
-                      help="Store directory (default: $KJGRAPH_STORE, else ~/.local/share/kjgraph).")
-_out = click.option("-o", "--out", type=OutputFile(), required=True,
-                    help="FILE.png, FILE.svg or FILE.pdf; without a suffix both FILE.png and FILE.svg.")
-_lang = lang_option("Language of names and labels.")
-_years = [click.option("--from", "start", type=int, help="First year."),
-          click.option("--to", "end", type=int, help="Last year.")]
-
-
-def _opts(f: Any) -> Any:
-    from kjgraph.remote import reader_options
-
-    for option in reversed([_out, _lang, *_years, _store]):
-        f = option(f)
-    return reader_options(f)
-
-
-@click.group("plot")
-def plot() -> None:
-    """Plots of the record as PNG and SVG (matplotlib)."""
-
-
-@plot.command("timeline")
-@_opts
-def timeline_command(out: Path, lang: str, start: int | None, end: int | None, store: Path | None) -> None:
-    """Leader-level meetings per year, terms of office, agreements and incidents."""
-    from kjgraph.remote import open_graph
-
-    kg = open_graph(store)
-    for path in write_plot(timeline_figure(kg, lang, start, end), out):
-        click.echo(f"wrote {path}")
-
-
-@plot.command("topics")
-@_opts
-@click.option("--top", type=int, default=25, show_default=True, help="How many topics (the most frequent).")
-def topics_command(out: Path, lang: str, start: int | None, end: int | None, store: Path | None,
-                   top: int) -> None:
-    """Topics on agendas over time, as a heat map of events per topic and year."""
-    from kjgraph.remote import open_graph
-
-    kg = open_graph(store)
-    for path in write_plot(topics_figure(kg, lang, top, start, end), out):
-        click.echo(f"wrote {path}")

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from kjgraph.errors import KjgraphError
 from kjgraph.namespaces import BASE
 from kjgraph.server import data, pages, redirects, void
@@ -142,7 +144,7 @@ def publish_site(location: StoreLocation, out: Path, *, endpoint: str | None = N
                                               labels_map=c["labels"], page_href=lambda _n: ""))
     write("search.html", pages.render("search.html", root, lang, q="", results=[], static=True,
                                       index_json=json.dumps(search_index(store, root, lang), ensure_ascii=False),
-                                      search_js=pages.Markup(pages.static_text("search.js"))))
+                                      search_js=Markup(pages.static_text("search.js"))))
     write("query.html", pages.render("query.html", root, lang, **query_page_context(endpoint or "", lang)))
     for which in ("timeline", "topics"):
         write(f"plots/{which}.svg", data.plot_svg(store, which, lang))

@@ -28,6 +28,7 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SDO, SKOS, TIME
 from kjgraph import records as r
 from kjgraph.anchors import document_text, write_anchors
 from kjgraph.dates import PartialDate
+from kjgraph.labels import LANGUAGES
 from kjgraph.loader import Catalog, tenure_covering
 from kjgraph.namespaces import (
     BASE,
@@ -100,6 +101,13 @@ def superclasses(ontology: Graph) -> dict[URIRef, set[URIRef]]:
             closure[cls] = {c for c in ontology.transitive_objects(cls, RDFS.subClassOf)
                             if isinstance(c, URIRef)}
     return closure
+
+
+#: An acting holder's office, in each language of the offices' names: "acting" before the office
+#: in English and German, after it in Korean and Japanese (the words of the interface's "(acting)",
+#: graph/i18n/*.po).
+ACTING_OFFICE = {"en": "acting {office}", "de": "kommissarisch {office}", "ko": "{office} 권한대행",
+                 "ja": "{office}臨時代理"}
 
 
 class _Writer:
@@ -292,9 +300,11 @@ class _Writer:
             if interval is not None:
                 g.add((s, ORG.memberDuring, interval))
             for lang, name in person.labels.items():
-                office_name = office.labels.get(lang, office.labels["en"])
-                acting = {"en": "acting ", "de": "kommissarisch "}.get(lang, "") if tenure.acting else ""
-                g.add((s, RDFS.label, Literal(f"{name}, {acting}{office_name} ({span})", lang=lang)))
+                office_lang = lang if lang in office.labels else "en"
+                office_name = office.labels[office_lang]
+                if tenure.acting:  # in the language of the office's name, the word where that language puts it
+                    office_name = ACTING_OFFICE.get(office_lang, "{office}").format(office=office_name)
+                g.add((s, RDFS.label, Literal(f"{name}, {office_name} ({span})", lang=lang)))
 
     def event(self, event: r.Event) -> None:
         s = ID.event(event.id)
@@ -359,7 +369,7 @@ class _Writer:
             g.add((node, KJO.participant, ID.person(part.person)))
             g.add((node, KJO.role, _ROLES[part.role]))
             g.add((event_iri, SDO.attendee, ID.person(part.person)))
-            for lang in ("en", "ko", "ja", "de"):
+            for lang in LANGUAGES:
                 label = f"{localized(person, lang)} – {localized(event, lang)} ({_ROLE_NAMES[part.role][lang]})"
                 g.add((node, RDFS.label, Literal(label, lang=lang)))
             if country:
@@ -433,7 +443,7 @@ class _Writer:
                 g.add((m, DCTERMS.source, ID.source(body.sources[0])))
                 member_record = (self.catalog.places.get(member.member)
                                  or self.catalog.bodies.get(member.member))
-                for lang in ("en", "ko", "ja", "de"):
+                for lang in LANGUAGES:
                     g.add((m, RDFS.label, Literal(
                         f"{localized(member_record, lang)} – {localized(body, lang)}", lang=lang)))
         for claim in body.claims:
@@ -493,7 +503,7 @@ class _Writer:
         self.typed([g], s, KJO.CoverageRecord)
         korea, japan = self.catalog.tenures[ledger.korea], self.catalog.tenures[ledger.japan]
         kr_person, jp_person = self.catalog.people[korea.person], self.catalog.people[japan.person]
-        for lang in ("en", "ko", "ja", "de"):
+        for lang in LANGUAGES:
             g.add((s, RDFS.label, Literal(
                 f"{localized(kr_person, lang)} × {localized(jp_person, lang)} "
                 f"({korea.start.earliest.year}, {japan.start.earliest.year})", lang=lang)))

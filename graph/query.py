@@ -89,7 +89,12 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 class Graph(Protocol):
-    """What the library code needs of a graph: the embedded store or a remote SPARQL server."""
+    """What the library code needs of a graph, and what both graphs offer: the embedded store
+    (:class:`KnowledgeGraph`) and a remote SPARQL server (:class:`kjgraph.remote.RemoteGraph`).
+
+    Functions that read the graph (renderings, analytics, plots, labels) take a ``Graph``, so
+    each of them works on either.
+    """
 
     def execute(self, sparql: str, *, bindings: dict[str, Term] | None = None) -> Any: ...
 
@@ -98,6 +103,8 @@ class Graph(Protocol):
     def table(self, sparql: str, *, bindings: dict[str, Term] | None = None) -> Table: ...
 
     def run(self, name: str, **params: str) -> Table: ...
+
+    def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]: ...
 
 
 # ---------------------------------------------------------------- query text

@@ -16,8 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from kjgraph.dates import PartialDate
+from kjgraph.labels import LANGUAGES
 
-LANGUAGES = ("en", "ko", "ja", "de")
 SCRIPT_VARIANTS = ("ko-Hani", "ko-Latn", "ja-Latn", "ja-Hira", "ja-Kana")
 _SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SUGGEST = {"jp": "ja", "kr": "ko", "kor": "ko", "jpn": "ja", "ger": "de", "deu": "de", "eng": "en"}

@@ -38,22 +38,19 @@ import json
 import logging
 import re
 import socket
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import click
 import pyoxigraph as ox
 import requests
 import requests.adapters
 import urllib3
 import urllib3.connection
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from kjgraph.errors import RemoteError
@@ -62,6 +59,7 @@ from kjgraph.namespaces import BASE
 from kjgraph.query import (
     _LEXICAL,
     PREFIXES,
+    Graph,
     KnowledgeGraph,
     Table,
     Term,
@@ -591,7 +589,7 @@ class RemoteGraph:
         """
         return run_library(self, name, params, stepwise=True)
 
-    def labels(self, iris: list[str], lang: str = "en") -> dict[str, str]:
+    def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
         """The label of each IRI for a reader of ``lang`` (:func:`kjgraph.labels.lookup`)."""
         from kjgraph.labels import graph_labels
 
@@ -683,7 +681,7 @@ class RemoteGraph:
     def _drop(self, graph: str) -> None:
         """Delete a graph from the server; one already gone (HTTP 404) counts as dropped.
 
-        Raises :class:`RemoteError` for any other failure.
+        Raises :class:`RemoteError` for any other failure, a graph still there included.
         """
         if self.store_endpoint:
             try:
@@ -692,7 +690,12 @@ class RemoteGraph:
                 if exc.status != 404:
                     raise
         else:
+            # SILENT lets a graph already gone count as dropped, as 404 above; but it hides every
+            # other failure too, so the server is asked afterwards whether the graph is gone.
             self.update(f"DROP SILENT GRAPH <{graph}>")
+            if self._ask_raw(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"):
+                raise RemoteError(self.update_endpoint or self.endpoint,
+                                  f"DROP SILENT GRAPH <{graph}> succeeded, but the graph is still there")
 
 
 
@@ -814,53 +817,7 @@ def _remote_error(url: str, exc: Exception) -> RemoteError:
     return RemoteError(url, f"failed: {type(exc).__name__}: {exc}")
 
 
-# ------------------------------------------------------------------ command line
-
-_SETTINGS = "kjgraph.remote"
-
-
-def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    ctx.meta.setdefault(_SETTINGS, {})[param.name] = value
-    return value
-
-
-def endpoint_options(command: Callable[..., Any], *, expose_endpoint: bool = True) -> Callable[..., Any]:
-    """Add ``--endpoint URL`` (passed to the command as ``endpoint`` unless ``expose_endpoint``
-    is false) and the connection settings (kept aside for :func:`open_graph`) to a click command."""
-    endpoint = (click.option("--endpoint", envvar="KJGRAPH_ENDPOINT", default=None, metavar="URL",
-                             help="Query this SPARQL server instead of the embedded store ($KJGRAPH_ENDPOINT).")
-                if expose_endpoint else
-                click.option("--endpoint", envvar="KJGRAPH_ENDPOINT", default=None, metavar="URL",
-                             expose_value=False, callback=_remember,
-                             help="Read from this SPARQL server instead of the embedded store ($KJGRAPH_ENDPOINT)."))
-    options = [
-        endpoint,
-        click.option("--user", envvar="KJGRAPH_USER", expose_value=False, callback=_remember,
-                     help="User name for HTTP authentication ($KJGRAPH_USER)."),
-        click.option("--password", envvar="KJGRAPH_PASSWORD", expose_value=False, callback=_remember,
-                     help="Password for HTTP authentication ($KJGRAPH_PASSWORD)."),
-        click.option("--auth", "auth_kind", type=click.Choice(["basic", "digest"]), default="basic",
-                     show_default=True, expose_value=False, callback=_remember,
-                     help="HTTP authentication scheme for --user/--password."),
-        click.option("--token", envvar="KJGRAPH_TOKEN", expose_value=False, callback=_remember,
-                     help="Send 'Authorization: Bearer TOKEN' ($KJGRAPH_TOKEN)."),
-        click.option("--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True,
-                     expose_value=False, callback=_remember,
-                     help="Deadline in seconds for each request as a whole (connecting, sending, the "
-                          "whole answer); a request out of time is retried (--retries)."),
-        click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True,
-                     expose_value=False, callback=_remember,
-                     help="Retries of a request that failed for a passing reason (with back-off)."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def reader_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--endpoint`` and its connection settings for commands that read the graph (render,
-    analyze, plot): :func:`open_graph` picks them up, the command's signature is unchanged."""
-    return endpoint_options(command, expose_endpoint=False)
+# ------------------------------------------------------------------ opening a graph
 
 
 def auth_from(user: str | None, password: str | None, kind: str = "basic", token: str | None = None) -> Auth | None:
@@ -872,58 +829,14 @@ def auth_from(user: str | None, password: str | None, kind: str = "basic", token
     return None
 
 
-def open_graph(store: Any = None, endpoint: str | None = None, **options: Any) -> Any:
-    """The graph a command should read: the server at ``endpoint``, else the embedded store.
+def open_graph(store: StoreLocation | str | Path | None = None, endpoint: str | None = None, *,
+               auth: Auth | None = None, timeout: float = 60.0, retries: int = 3, **options: Any) -> Graph:
+    """The graph to read: the SPARQL server at ``endpoint`` (a :class:`RemoteGraph` with these
+    connection settings and ``options``), else the embedded store at ``store`` (:class:`StoreLocation`).
 
-    Connection settings come from :func:`endpoint_options` on the current click command.
-    """
-    settings = {}
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None:
-        settings = ctx.meta.get(_SETTINGS, {})
-    endpoint = endpoint or settings.get("endpoint")
-    if not endpoint:
-        return KnowledgeGraph.open(StoreLocation(store))
-    auth = auth_from(settings.get("user"), settings.get("password"), settings.get("auth_kind") or "basic",
-                     settings.get("token"))
-    options.setdefault("timeout", settings.get("timeout") or 60.0)
-    options.setdefault("retries", settings.get("retries") if settings.get("retries") is not None else 3)
-    return RemoteGraph(endpoint, auth=auth, **options)
-
-
-@click.command("push")
-@endpoint_options
-@click.option("--update-endpoint", metavar="URL", help="SPARQL 1.1 Update endpoint.")
-@click.option("--store-endpoint", metavar="URL", help="SPARQL 1.1 Graph Store Protocol endpoint (preferred).")
-@click.option("--graph", "union_graph", default=UNION_GRAPH, show_default=True, metavar="IRI",
-              help="Named graph for the union of all graphs (layout union-graph).")
-@click.option("--layout", type=click.Choice(LAYOUTS), default="union-graph", show_default=True,
-              help="union-graph: the union in its own named graph, named by every query; "
-                   "default: the union in the server's default graph.")
-@click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True,
-              help="Triples per request.")
-@click.option("--keep-stale", is_flag=True, help="Keep kjgraph graphs the store no longer has.")
-@click.option("--store", "store", type=click.Path(path_type=Path), default=None, envvar="KJGRAPH_STORE",
-              help="Store directory (default: $KJGRAPH_STORE, else ~/.local/share/kjgraph).")
-def push_command(endpoint: str | None, update_endpoint: str | None, store_endpoint: str | None,
-                 union_graph: str, layout: str, batch_size: int, keep_stale: bool, store: Path | None) -> None:
-    """Upload the built graph to a SPARQL server (idempotent; a rerun completes a broken push).
-
-    Every named graph keeps its IRI; the union goes into --graph (or the server's default
-    graph with --layout default). Needs --store-endpoint or --update-endpoint.
+    >>> open_graph(endpoint="http://127.0.0.1:7878/query", timeout=5)
+    RemoteGraph('http://127.0.0.1:7878/query')
     """
     if not endpoint:
-        raise click.UsageError("push needs --endpoint QUERY_URL")
-    source = StoreLocation(store)
-    source.build_dir()  # a clear error before any request when nothing is built
-    graph = open_graph(store, endpoint, update_endpoint=update_endpoint, store_endpoint=store_endpoint,
-                       union_graph=union_graph, layout=layout)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("pushing", total=None)
-        report = graph.push(source, batch_size=batch_size, layout=layout, prune=not keep_stale,  # type: ignore[arg-type]
-                            on_batch=lambda n: progress.update(task, completed=n))
-    click.echo(f"pushed {report.triples} triples in {report.graphs} graphs with {report.requests} requests "
-               f"in {report.seconds:.1f} s to {store_endpoint or update_endpoint}")
-    if report.dropped:
-        click.echo(f"dropped {len(report.dropped)} stale graph(s): {', '.join(report.dropped)}")
+        return KnowledgeGraph.open(store)
+    return RemoteGraph(endpoint, auth=auth, timeout=timeout, retries=retries, **options)

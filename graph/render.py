@@ -72,15 +72,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import click
-
 from kjgraph.errors import KjgraphError
 from kjgraph.i18n import N_, gettext, messages, ngettext
 from kjgraph.labels import LANGUAGES, check_language, lookup_text
 from kjgraph.namespaces import BASE
-from kjgraph.options import lang_option
-from kjgraph.query import PREFIXES, KnowledgeGraph
-from kjgraph.remote import reader_options
+from kjgraph.query import PREFIXES, Graph
 from kjgraph.text import display_text
 
 if TYPE_CHECKING:
@@ -233,16 +229,16 @@ def _year(value: str | None) -> int | None:
     return int(value[:4]) if value and re.match(r"^-?\d{4}", value) else None
 
 
-def _rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, Any]]:
+def _rows(kg: Graph, sparql: str) -> list[dict[str, Any]]:
     """The rows of a query whose patterns bind the variables read (so no check for None)."""
-    return kg.rows(sparql)  # type: ignore[return-value]
+    return kg.rows(sparql)
 
 
 def _values(items: Iterable[str]) -> str:
     return " ".join(f"<{i}>" for i in items)
 
 
-def whole_view(kg: KnowledgeGraph, *, sources: bool = True) -> ViewGraph:
+def whole_view(kg: Graph, *, sources: bool = True) -> ViewGraph:
     """Every entity of the graph and every relation between two of them."""
     classes = " ".join(f"kjo:{c}" for c in _NODE_CLASSES)
     types: dict[str, set[str]] = defaultdict(set)
@@ -284,7 +280,7 @@ def whole_view(kg: KnowledgeGraph, *, sources: bool = True) -> ViewGraph:
                      titles=titles)
 
 
-def kind_labels(kg: KnowledgeGraph) -> dict[str, dict[str, str]]:
+def kind_labels(kg: Graph) -> dict[str, dict[str, str]]:
     """The names of kjgraph's classes in every language (from the ontology's labels, RFC 4647
     lookup): ``{"Summit": {"en": "summit", "ko": "정상회담", …}}``."""
     found: dict[str, dict[str, str]] = defaultdict(dict)
@@ -306,7 +302,7 @@ def _group(classes: set[str], leader: bool) -> str:
     return "source"
 
 
-def _add_dates(kg: KnowledgeGraph, nodes: dict[str, Node]) -> None:
+def _add_dates(kg: Graph, nodes: dict[str, Node]) -> None:
     """Years for the filter (kjo:earliestDate/latestDate, kjo:terminatedOn) and dates to display."""
     values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for key, path in (("first", "kjo:earliestDate"), ("last", "kjo:latestDate"), ("end", "kjo:terminatedOn"),
@@ -330,7 +326,7 @@ def _add_dates(kg: KnowledgeGraph, nodes: dict[str, Node]) -> None:
         node.end = _year(get["end"]) if node.group in _OPEN_ENDED else _year(get["last"] or get["first"])
 
 
-def _edges(kg: KnowledgeGraph, nodes: dict[str, Node]) -> list[Edge]:
+def _edges(kg: Graph, nodes: dict[str, Node]) -> list[Edge]:
     by_predicate = {iri: key for key, (iri, _) in RELATIONS.items()}
     roles: dict[tuple[str, str], str] = {}
     for row in _rows(kg, """SELECT ?e ?p ?r WHERE { ?e kjo:participation ?x . ?x kjo:participant ?p ;
@@ -554,7 +550,7 @@ def topic_view(view: ViewGraph, topic: str, lang: str = "en") -> ViewGraph:
     return result
 
 
-def meetings_view(kg: KnowledgeGraph, view: ViewGraph) -> ViewGraph:
+def meetings_view(kg: Graph, view: ViewGraph) -> ViewGraph:
     """Leaders linked by the diplomatic meetings they held: one dated edge per meeting and pair
     (every :class:`kjo:DiplomaticMeeting`, ministerial ones too; :func:`leaders_network` counts
     the leaders' meetings by the counting rule)."""
@@ -866,14 +862,16 @@ def _vis_asset(name: str) -> str:
 
 
 def safe_json(value: Any) -> str:
-    """JSON that can sit inside a ``<script>`` element: ``<``, ``>`` and ``&`` are escaped, so data
-    can neither close the element (``</script>``) nor open a comment (``<!--``).
+    """JSON that can sit inside a ``<script>`` element: ``<``, ``>``, ``&`` and ``'`` are escaped, so
+    data can neither close the element (``</script>``) nor open a comment (``<!--``). Jinja's
+    ``tojson`` escaping, compact and with the text unescaped otherwise.
 
     >>> safe_json({"label": "</script><!--"})
     '{"label":"\\\\u003c/script\\\\u003e\\\\u003c!--"}'
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    from jinja2.utils import htmlsafe_json_dumps
+
+    return str(htmlsafe_json_dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
 #: Message ids the page's script and template use: ``t("…")`` calls and ``data-i18n="…"``.
@@ -972,7 +970,7 @@ def write_html(view: ViewGraph, out: Path | str, options: RenderOptions | None =
     return write_network(to_network(view, options), out, options.lang)
 
 
-def entity_network(kg: KnowledgeGraph, entity: str, hops: int = 2, lang: str = "en", *,
+def entity_network(kg: Graph, entity: str, hops: int = 2, lang: str = "en", *,
                    max_shown: int | None = SCREENFUL, hub_degree: int = HUB_DEGREE,
                    options: RenderOptions | None = None) -> Network:
     """The neighbourhood of ``entity`` as a pyvis network, readable at first (see
@@ -1000,7 +998,7 @@ def __getattr__(name: str) -> Any:
 VIEWS = ("all", "entity", "period", "topic", "meetings", "timeline", "leaders")
 
 
-def make_view(kg: KnowledgeGraph, view: str, target: str | None = None, *, hops: int = 1,
+def make_view(kg: Graph, view: str, target: str | None = None, *, hops: int = 1,
               start: int | None = None, end: int | None = None, sources: bool = True,
               lang: str = "en", max_shown: int | None = SCREENFUL) -> ViewGraph:
     """The view of the graph named ``view`` (all, entity, period, topic or meetings); ``target``
@@ -1029,7 +1027,7 @@ def make_view(kg: KnowledgeGraph, view: str, target: str | None = None, *, hops:
     return result
 
 
-def make_network(kg: KnowledgeGraph, view: str, target: str | None = None, *, hops: int = 1,
+def make_network(kg: Graph, view: str, target: str | None = None, *, hops: int = 1,
                  start: int | None = None, end: int | None = None, sources: bool = True,
                  options: RenderOptions | None = None, max_shown: int | None = SCREENFUL) -> Network:
     """Any view (:data:`VIEWS`) as a pyvis network, as ``kjgraph render`` draws it."""
@@ -1042,55 +1040,3 @@ def make_network(kg: KnowledgeGraph, view: str, target: str | None = None, *, ho
         return views.leaders_network(kg, lang=options.lang, start=start, end=end)
     return to_network(make_view(kg, view, target, hops=hops, start=start, end=end, sources=sources,
                                 lang=options.lang, max_shown=max_shown), options)
-
-
-@click.command("render")
-@click.argument("view", type=click.Choice(VIEWS), default="all")
-@click.argument("target", required=False)
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("kjgraph.html"),
-              show_default=True, help="The HTML file to write.")
-@click.option("--hops", type=click.IntRange(min=0), default=1, show_default=True,
-              help="entity view: how many relations away from the entity.")
-@click.option("--max-shown", type=click.IntRange(min=0), default=SCREENFUL, show_default=True,
-              help="entity view: at most this many nodes shown before the reader expands a hub (0: all).")
-@click.option("--from", "start", type=int,
-              help="First year (period view; the timeline's zoom; else the year slider's start).")
-@click.option("--to", "end", type=int, help="Last year (as --from).")
-@lang_option("Language of names, legend and interface (the page can switch).")
-@click.option("--link-base", metavar="URL", default=None,
-              help="Base URL of a running kjgraph server; details link to URL/id/<kind>/<slug>.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Layout seed (same seed, same layout).")
-@click.option("--max-nodes", type=click.IntRange(min=10), default=RenderOptions.max_nodes, show_default=True,
-              help="Above this many nodes, aggregate entities by kind and decade.")
-@click.option("--physics-max", type=click.IntRange(min=0), default=RenderOptions.physics_max, show_default=True,
-              help="Up to this many nodes the browser lays the graph out (physics); above, precomputed.")
-@click.option("--no-sources", is_flag=True, help="Leave the source nodes out (tooltips still cite them).")
-@click.option("--store", type=click.Path(path_type=Path), default=None, envvar="KJGRAPH_STORE",
-              help="Store directory (default: $KJGRAPH_STORE, else ~/.local/share/kjgraph).")
-@reader_options
-def render_command(view: str, target: str | None, out: Path, hops: int, max_shown: int, start: int | None,
-                   end: int | None, lang: str, link_base: str | None, seed: int, max_nodes: int,
-                   physics_max: int, no_sources: bool, store: Path | None) -> None:
-    """Write an interactive, offline HTML rendering of the graph.
-
-    VIEW is all (default), entity TARGET (an IRI, kind:slug or a label in en/ko/ja/de; --hops),
-    period (--from/--to years), topic TARGET, meetings (every diplomatic meeting between leaders),
-    timeline (sixty years of diplomacy on a time axis) or leaders (the leaders' network, counted by
-    the counting rule, with a year slider).
-    """
-    from kjgraph.remote import open_graph
-
-    if view in ("timeline", "leaders") and target:
-        raise click.UsageError(f"the {view} view takes no TARGET")
-    options = RenderOptions(lang=lang, link_base=link_base, seed=seed, max_nodes=max_nodes,
-                            physics_max=physics_max)
-    kg = open_graph(store)
-    net = make_network(kg, view, target, hops=hops, start=start, end=end, sources=not no_sources,
-                       options=options, max_shown=max_shown or None)
-    write_network(net, out, lang)
-    data = net.kjgraph
-    note = " (aggregated by kind and decade)" if data.get("aggregated") else ""
-    first = data.get("shownAtFirst")
-    shown = (f", {first} shown at first (click a hub to expand it)"
-             if first is not None and first < len(net.nodes) else "")
-    click.echo(f"wrote {out}: {len(net.nodes)} nodes, {len(net.edges)} edges{note}{shown}")

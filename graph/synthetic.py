@@ -44,7 +44,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-import click
+from kjgraph.labels import LANGUAGES
 
 BASE = "https://w3id.org/kjgraph/"
 ID = BASE + "id/"
@@ -65,7 +65,6 @@ SOURCES_GRAPH = BASE + "graph/sources"
 VOCABULARY_GRAPH = BASE + "graph/vocabulary"
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
 DATASET = SYNTH + "dataset"
-LANGS = ("en", "ko", "ja", "de")
 
 #: First and last day of the synthetic timeline (events fall in it; terms of office cover it).
 SPAN = (date(1965, 6, 22), date(2026, 12, 31))
@@ -273,7 +272,7 @@ class _Generator:
 
     def labels(self, s: str, texts: dict[str, str], graphs: list[str], *, name: bool = False,
                pref: bool = False) -> None:
-        for lang in LANGS:
+        for lang in LANGUAGES:
             value = lit(texts[lang], lang)
             self.w.add(s, LABEL, value, graphs)
             if name:
@@ -364,7 +363,7 @@ class _Generator:
             for m in range(self.ministries):
                 specs.append((False, f"synth-minister-{m + 1}-{country}",
                               {lang: f"{WORDS['minister'][lang]} {m + 1} ({COUNTRIES[country][lang]})"
-                               for lang in LANGS}))
+                               for lang in LANGUAGES}))
             for leader, slug, names in specs:
                 s = ident("office", slug)
                 self.types(s, "LeaderOffice" if leader else "Office", g)
@@ -376,7 +375,7 @@ class _Generator:
         for t in range(self.topics):
             s = ident("topic", f"synth-topic-{t + 1:04d}")
             self.types(s, "Topic", g)
-            self.labels(s, {lang: f"{WORDS['topic'][lang]} {t + 1}" for lang in LANGS}, g, pref=True)
+            self.labels(s, {lang: f"{WORDS['topic'][lang]} {t + 1}" for lang in LANGUAGES}, g, pref=True)
             self.w.add(s, iri(SKOS + "inScheme"), scheme, g)
             if t < 4:
                 self.w.add(s, iri(SKOS + "topConceptOf"), scheme, g)
@@ -389,7 +388,7 @@ class _Generator:
         self.series = [ident("series", f"synth-series-{n}") for n in (1, 2)]
         for n, s in enumerate(self.series, 1):
             self.types(s, "EventSeries", g)
-            self.labels(s, {lang: f"{WORDS['series'][lang]} {n}" for lang in LANGS}, g)
+            self.labels(s, {lang: f"{WORDS['series'][lang]} {n}" for lang in LANGUAGES}, g)
         self.count("topics", self.topics)
 
     def places(self) -> None:
@@ -399,7 +398,7 @@ class _Generator:
                      ("jp", ident("country", "jp"), COUNTRIES["jp"])]
         for n in range(self.third_countries):
             countries.append((f"synth-c{n + 1}", ident("country", f"synth-country-{n + 1}"),
-                              {lang: f"{WORDS['country'][lang]} {n + 1}" for lang in LANGS}))
+                              {lang: f"{WORDS['country'][lang]} {n + 1}" for lang in LANGUAGES}))
         source, graph = self.source("gazetteer of places", SPAN[0])
         for code, country, names in countries:
             gs = [graph]
@@ -408,14 +407,14 @@ class _Generator:
             self.w.add(country, iri(DCT + "source"), source, gs)
             region = ident("place", f"synth-region-{code}")
             self.types(region, "Region", gs)
-            self.labels(region, {lang: f"{WORDS['region'][lang]} {code}" for lang in LANGS}, gs, name=True)
+            self.labels(region, {lang: f"{WORDS['region'][lang]} {code}" for lang in LANGUAGES}, gs, name=True)
             self.w.add(region, iri(DCT + "source"), source, gs)
             self.w.add(region, iri(SDO + "containedInPlace"), country, gs)
             cities = []
             many = self.cities_per_country if code in ("kr", "jp") else 2
             for c in range(many):
                 city = ident("place", f"synth-city-{code}-{c + 1:04d}")
-                name = {lang: f"{WORDS['city'][lang]} {code.upper()}-{c + 1}" for lang in LANGS}
+                name = {lang: f"{WORDS['city'][lang]} {code.upper()}-{c + 1}" for lang in LANGUAGES}
                 self.types(city, "City", gs)
                 self.labels(city, name, gs, name=True)
                 self.w.add(city, iri(DCT + "source"), source, gs)
@@ -449,7 +448,7 @@ class _Generator:
     def term(self, no: int, country: str, office: str, start: date, end: date | None) -> _Term:
         person = ident("person", f"synth-p{no:07d}")
         tenure = ident("tenure", f"synth-t{no:07d}")
-        names = {lang: f"{WORDS['person'][lang]} {no}" for lang in LANGS}
+        names = {lang: f"{WORDS['person'][lang]} {no}" for lang in LANGUAGES}
         source, graph = self.source(f"biography of Synthetic Person {no}", start)
         gs = [graph]
         self.types(person, "Person", gs)
@@ -470,7 +469,7 @@ class _Generator:
         self.w.add(tenure, iri(ORG + "memberDuring"), interval, gs)
         span = f"{start.isoformat()}–{end.isoformat() if end else ''}"
         self.labels(tenure, {lang: f"{names[lang]}, {WORDS['term'][lang]} {office} ({span})"
-                             for lang in LANGS}, gs)
+                             for lang in LANGUAGES}, gs)
         self.count("terms")
         return _Term(tenure, person, no, country, start, end or date.max)
 
@@ -493,7 +492,7 @@ class _Generator:
             source, graph = self.source(f"charter of synthetic joint committee {b + 1}", founded)
             gs = [graph]
             self.types(s, "JointBody", gs)
-            self.labels(s, {lang: f"{WORDS['body'][lang]} {b + 1}" for lang in LANGS}, gs, name=True)
+            self.labels(s, {lang: f"{WORDS['body'][lang]} {b + 1}" for lang in LANGUAGES}, gs, name=True)
             self.w.add(s, iri(DCT + "source"), source, gs)
             for topic in self.rng.sample(self.topic_iris, 2):
                 self.w.add(s, iri(DCT + "subject"), topic, gs)
@@ -511,7 +510,7 @@ class _Generator:
                 self.w.add(s, iri(ORG + "hasMembership"), m, gs)
                 self.w.add(m, iri(DCT + "source"), source, gs)
                 self.labels(m, {lang: f"{COUNTRIES[country][lang]} – {WORDS['body'][lang]} {b + 1}"
-                                for lang in LANGS}, gs)
+                                for lang in LANGUAGES}, gs)
             self.count("bodies")
         for n, series in enumerate(self.series, 1):
             source, graph = self.source(f"chronicle of synthetic series {n}", SPAN[0])
@@ -557,9 +556,9 @@ class _Generator:
         country = (f"synth-c{rng.randrange(self.third_countries) + 1}"
                    if kind in ("SidelineMeeting", "BriefTalk") else host)
         city, city_name = rng.choice(self.cities[country])
-        title = {lang: f"{EVENT_WORDS[kind][lang]} {n} – {city_name} ({day.isoformat()})" for lang in LANGS}
+        title = {lang: f"{EVENT_WORDS[kind][lang]} {n} – {city_name} ({day.isoformat()})" for lang in LANGUAGES}
         title["en"] = f"SYNTHETIC {title['en']}"
-        source, graph = self.source(f"report on event {n}", day, rng.choice(LANGS))
+        source, graph = self.source(f"report on event {n}", day, rng.choice(LANGUAGES))
         graphs = [graph]
         if rng.random() < 0.12:  # a second source restates the core of the event
             second, second_graph = self.source(f"second report on event {n}", day + timedelta(days=1))
@@ -624,7 +623,7 @@ class _Generator:
         w.add(node, k("participant"), term.person, graphs)
         w.add(node, k("role"), k(role), graphs)
         w.add(event, iri(SDO + "attendee"), term.person, graphs)
-        for lang in LANGS:
+        for lang in LANGUAGES:
             label = f"{WORDS['person'][lang]} {term.person_no} – {title[lang]} ({ROLE_WORDS[role][lang]})"
             w.add(node, LABEL, lit(label, lang), graphs)
         w.add(node, k("onBehalfOf"), ident("country", term.country), graphs)
@@ -636,7 +635,7 @@ class _Generator:
         kind = self.pick(AGREEMENT_KINDS)
         s = ident("agreement", f"synth-a{n:08d}")
         self.types(s, kind, graphs)
-        self.labels(s, {lang: f"{WORDS['agreement'][lang]} {n} ({day.year})" for lang in LANGS}, graphs)
+        self.labels(s, {lang: f"{WORDS['agreement'][lang]} {n} ({day.year})" for lang in LANGUAGES}, graphs)
         w.add(s, iri(DCT + "source"), source, graphs)
         for topic in rng.sample(self.topic_iris, 2):
             w.add(s, iri(DCT + "subject"), topic, graphs)
@@ -716,24 +715,3 @@ def format_size(n: int) -> str:
     if n % 1_000 == 0:
         return f"{n // 1_000}k"
     return str(n)
-
-
-@click.command("synth")
-@click.option("--triples", "-n", "size", default="100k", show_default=True,
-              help="How many quads to write, e.g. 10k, 1M, 10M (at least 10k).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Same seed and size, same file.")
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="N-Quads file to write (.nq, or .nq.gz compressed).")
-def synth_command(size: str, seed: int, out: Path) -> None:
-    """Write SYNTHETIC benchmark data (not facts) in kjgraph's ontology as N-Quads.
-
-    Load it into a store of its own with `kjgraph load FILE --store DIR`, never into the
-    store of the curated graph.
-    """
-    try:
-        triples = parse_size(size)
-        info = generate_file(out, triples, seed)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--triples") from None
-    click.echo(f"wrote {info.quads} quads of SYNTHETIC data ({info.events} events, {info.people} people, "
-               f"{info.sources} sources; seed {seed}) → {out}")

@@ -160,6 +160,11 @@ def leader_contacts(kg: Graph, kind: str = "LeadersMeeting") -> list[tuple[str, 
 
 # ------------------------------------------------------------------ the diplomacy timeline
 
+def _offset(i: int) -> float:
+    """The vertical offset of the ``i``-th marker of a crowded lane: 0, -19, 19, -38, 38, …"""
+    return (-1.0 if i % 2 else 1.0) * ((i + 1) // 2) * 19.0
+
+
 def timeline_network(kg: Graph, *, lang: str = "en", start: int | None = None, end: int | None = None,
                      px_per_year: float = 30.0, min_gap_days: int = 365) -> Network:
     """Sixty years of Korea–Japan diplomacy on a time axis (see the module's docstring).
@@ -179,7 +184,7 @@ def timeline_network(kg: Graph, *, lang: str = "en", start: int | None = None, e
     incidents = [(plain(r["e"]), plain(r["day"])) for r in kg.rows(_INCIDENTS) if r["day"] is not None]
     phases = kg.run("series-phases").rows
     gaps = kg.run("summit-gaps", min_days=str(min_gap_days)).rows
-    kinds = kind_labels(kg)  # type: ignore[arg-type]
+    kinds = kind_labels(kg)
     if not meetings["en"] and not terms:
         raise RenderError("the timeline is empty: no leaders' terms or meetings in the graph")
 
@@ -247,10 +252,9 @@ def timeline_network(kg: Graph, *, lang: str = "en", start: int | None = None, e
         for i, last_x in enumerate(taken):
             if x(at) - last_x >= 18:
                 taken[i] = x(at)
-                return (-1) ** i * ((i + 1) // 2) * 19.0
+                return _offset(i)
         taken.append(x(at))
-        i = len(taken) - 1
-        return (-1) ** i * ((i + 1) // 2) * 19.0
+        return _offset(len(taken) - 1)
 
     rows_by_lang = {code: {plain(r["event"]): r for r in meetings[code]} for code in LANGUAGES}
     for r in meetings["en"]:
@@ -441,7 +445,7 @@ def leaders_network(kg: Graph, *, lang: str = "en", start: int | None = None, en
     net.kjgraph.update({
         "view": "leaders", "titles": titles, "lang": lang, "groups": LEADER_GROUPS, "edgeKinds": EDGE_KINDS,
         "hiddenEdgeKinds": ["calls"], "years": years, "initialYears": initial,
-        "kinds": kind_labels(kg),  # type: ignore[arg-type]
+        "kinds": kind_labels(kg),
         "messages": [spec["name"] for spec in EDGE_KINDS.values()],
     })
     net.heading = titles[lang]

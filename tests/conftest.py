@@ -44,6 +44,23 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> StoreLocation:
     return location
 
 
+#: Fixtures that build a store first: the shipped graph (~40 s on 2 cores), a fixture's (seconds).
+BUILDING_FIXTURES = {"built_store", "ledger_store"}
+#: Fixtures that start a server process (kjgraph serve, Oxigraph, Virtuoso …).
+SERVING_FIXTURES = {"server", "served_store"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Marks by what a test needs, so the fast run (``-m "not slow and not browser and not
+    server"``, under a minute) leaves out every test that waits for a build or a server."""
+    for item in items:
+        needs = set(getattr(item, "fixturenames", ()))
+        if needs & BUILDING_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+        if needs & SERVING_FIXTURES:
+            item.add_marker(pytest.mark.server)
+
+
 @pytest.fixture(scope="session")
 def kg(built_store: StoreLocation) -> KnowledgeGraph:
     return KnowledgeGraph.open(built_store)

@@ -43,6 +43,7 @@ def test_every_broken_fixture_has_an_expected_message() -> None:
     assert sorted(p.name for p in BROKEN.iterdir()) == sorted(EXPECTED)
 
 
+@pytest.mark.slow
 def test_build_writes_store_and_every_dump(tmp_path: Path, minimal_data: Path) -> None:
     report = build(tmp_path / "store", data=minimal_data, progress=False)
     location = StoreLocation(tmp_path / "store")
@@ -56,6 +57,7 @@ def test_build_writes_store_and_every_dump(tmp_path: Path, minimal_data: Path) -
     assert sum(1 for _ in dataset.quads((None, None, None, None))) == report.quads
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_broken_data_is_reported_and_leaves_the_previous_build(
         case: str, tmp_path: Path, minimal_data: Path) -> None:
@@ -88,6 +90,7 @@ def test_all_problems_are_reported_at_once(tmp_path: Path, minimal_data: Path) -
     assert not StoreLocation(tmp_path / "store").exists()
 
 
+@pytest.mark.slow
 def test_interrupted_build_leaves_the_previous_build(tmp_path: Path, minimal_data: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     store = tmp_path / "store"
@@ -104,6 +107,7 @@ def test_interrupted_build_leaves_the_previous_build(tmp_path: Path, minimal_dat
     assert KnowledgeGraph.open(store).rows("SELECT ?e WHERE { ?e a kjo:Summit }")
 
 
+@pytest.mark.slow
 def test_store_is_chosen_by_environment_variable(tmp_path: Path, minimal_data: Path) -> None:
     env = {**os.environ, "KJGRAPH_STORE": str(tmp_path / "env-store")}
     run_cli("build", "-q", "--data", str(minimal_data), env=env, check=True)
@@ -116,3 +120,24 @@ def test_missing_store_gives_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("query", "leaders", "--store", str(tmp_path / "nothing"))
     assert result.returncode == 1
     assert "no graph built in" in result.stderr and "kjgraph build" in result.stderr
+
+
+@pytest.mark.slow
+def test_acting_prime_ministers_keep_acting_in_korean_and_japanese_labels() -> None:
+    """Regression (issue 17, item 8): a tenure's label said "acting" in English and German only."""
+    from kjgraph.loader import load_catalog
+    from kjgraph.namespaces import ID
+    from kjgraph.quads import build_dataset
+
+    dataset = build_dataset(load_catalog())
+    labels = {o.language: str(o) for o in dataset.objects(ID.tenure("masayoshi-ito-prime-minister-jp-1980"),
+                                                          rdflib.RDFS.label)}
+    assert labels == {"en": "Masayoshi Ito, acting Prime Minister of Japan (1980-06-12–1980-07-17)",
+                      "de": "Masayoshi Itō, kommissarisch Premierminister von Japan (1980-06-12–1980-07-17)",
+                      "ko": "이토 마사요시, 일본 내각총리대신 권한대행 (1980-06-12–1980-07-17)",
+                      "ja": "伊東正義, 内閣総理大臣臨時代理 (1980-06-12–1980-07-17)"}
+    korean_acting = {o.language: str(o) for o in dataset.objects(ID.tenure("choi-kyu-hah-president-kr-1979-acting"),
+                                                                 rdflib.RDFS.label)}
+    assert korean_acting["ko"].endswith("대한민국 대통령 권한대행 (1979-10-26–1979-12-06)"), korean_acting
+    regular = {str(o) for o in dataset.objects(ID.tenure("zenko-suzuki-prime-minister-jp-1980"), rdflib.RDFS.label)}
+    assert not any("acting" in label or "臨時代理" in label or "권한대행" in label for label in regular)

@@ -45,6 +45,7 @@ def break_data(tree: Path) -> None:
     tenures.write_text(text.replace('start: "2025-10-21"', 'start: "2025-10"'), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_validate_reads_the_checkout_it_runs_in(checkout: Path) -> None:
     assert (checkout / "graph" / "data").resolve() != data_dir().resolve()  # not the installed data
     result = kjgraph(checkout / "graph" / "data" / "events", "validate")  # from a folder deep inside
@@ -58,6 +59,7 @@ def test_validate_reads_the_checkout_it_runs_in(checkout: Path) -> None:
     assert "a leader's term of office needs exact start and end days" in result.stdout
 
 
+@pytest.mark.slow
 def test_build_reads_the_checkout_and_writes_nothing_from_broken_data(checkout: Path, tmp_path: Path) -> None:
     break_data(checkout)
     store = tmp_path / "store"
@@ -67,6 +69,7 @@ def test_build_reads_the_checkout_and_writes_nothing_from_broken_data(checkout: 
     assert "nothing was written" in result.stderr and not (store / "current").exists()
 
 
+@pytest.mark.slow
 def test_data_overrides_the_checkout(checkout: Path, tmp_path: Path) -> None:
     other = tmp_path / "other-data"
     shutil.copytree(FIXTURES / "minimal", other)

@@ -204,6 +204,7 @@ def ledger_kg(ledger_store: StoreLocation) -> KnowledgeGraph:
     return KnowledgeGraph.open(ledger_store)
 
 
+@pytest.mark.slow
 def test_every_count_equals_the_complete_ledgers(ledger_kg: KnowledgeGraph) -> None:
     missing = check_counting_rule(ledger_kg, LEDGER_DATA)
     assert missing == set()  # the fixture's ledger is complete
@@ -228,6 +229,7 @@ def test_visits_and_gatherings_are_containers_never_counted(ledger_kg: Knowledge
                 assert (s, o) in triples(ledger_kg, s, p), (s, p, o)
 
 
+@pytest.mark.slow
 def test_shuttle_chains_count_a_return_once(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(LEDGER_DATA, data)
@@ -262,6 +264,7 @@ def test_shuttle_chains_count_a_return_once(tmp_path: Path) -> None:
     check_counting_rule(kg, data)  # the counts are unchanged by the container
 
 
+@pytest.mark.slow
 def test_kind_and_by_parameters_are_checked(ledger_store: StoreLocation) -> None:
     for param, message in (("kind=visit", "'kind': expected one of all, stand-alone, sideline, "
                                           "brief-talk, call, found 'visit'"),

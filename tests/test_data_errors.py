@@ -192,6 +192,7 @@ def test_damaged_data_is_one_line_at_its_place_and_the_store_is_kept(
     assert not Path("/tmp/kjgraph-pwned").exists()
 
 
+@pytest.mark.slow
 def test_the_emptied_1970s_file_of_the_shipped_data_fails_the_build(tmp_path: Path) -> None:
     """Issue 15, item 11: emptying events/1970s.yaml built with exit 0 and three events vanished."""
     data = tmp_path / "data"
@@ -251,6 +252,7 @@ def test_removing_a_referenced_file_of_the_shipped_data_is_refused_at_the_refere
     assert StoreLocation(store).manifest()["records"] == built_store.manifest()["records"]
 
 
+@pytest.mark.slow
 def test_a_build_reports_records_added_and_removed(previous: StoreLocation, minimal_data: Path) -> None:
     people = minimal_data / "people.yaml"
     before = _ids(people, "people")
@@ -269,6 +271,7 @@ def test_a_build_reports_records_added_and_removed(previous: StoreLocation, mini
     assert "lee-jae-myung-2" in previous.manifest()["record_ids"]["people"]
 
 
+@pytest.mark.slow
 def test_a_first_build_makes_no_comparison(tmp_path: Path, minimal_data: Path) -> None:
     result = run_cli("build", "-q", "--store", str(tmp_path / "store"), "--data", str(minimal_data), check=True)
     lines = result.stdout.splitlines()
@@ -448,6 +451,7 @@ def test_partials_of_dead_processes_and_older_versions_are_removed(tmp_path: Pat
     assert alive.exists() and fresh.exists()
 
 
+@pytest.mark.slow
 def test_export_temporaries_of_dead_processes_are_removed(tmp_path: Path, previous: StoreLocation) -> None:
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()

@@ -36,6 +36,7 @@ def page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     return request.param, html5lib.parse(out.read_text(encoding="utf-8"), namespaceHTMLElements=False)
 
 
+@pytest.mark.slow
 def test_one_title_in_the_readers_language(page: tuple[str, object]) -> None:
     lang, doc = page
     title = literals(rdflib.URIRef(KJO[:-1]), DCTERMS.title)[lang]

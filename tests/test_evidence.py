@@ -66,6 +66,7 @@ def _seed_citers() -> list[tuple[str, str, str, list[Evidence]]]:
     return found
 
 
+@pytest.mark.slow
 def test_every_record_citing_the_seed_is_anchored_in_its_sentences() -> None:
     citers = _seed_citers()
     assert len(citers) >= 30
@@ -170,6 +171,7 @@ def test_evidence_in_a_source_without_a_stored_document(minimal_data: Path) -> N
                        f"(record '2026-01-13-nara-summit')")
 
 
+@pytest.mark.slow
 def test_bad_evidence_fails_the_validate_command(minimal_data: Path) -> None:
     from .conftest import run_cli
 

@@ -120,6 +120,7 @@ def page_of(labels: list[tuple[str, str]], literal_value: str, static: bool) -> 
                         formats=_Formats(formats, {"turtle": "/a.ttl", "jsonld": "/a.jsonld"}), neighbourhood=None)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(awkward_text(), awkward_text(), st.booleans())
 def test_resource_pages_show_text_exactly(label: str, value: str, static: bool) -> None:

@@ -94,6 +94,7 @@ def _draft(lang: str, catalog: Catalog) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- recall and precision
 
+@pytest.mark.slow
 def test_the_german_seed_proposes_every_curated_statement_with_its_sentence(catalog: Catalog) -> None:
     gold = _seed_gold(catalog)
     assert len(gold) >= 21  # 20 statements agreed at the summit and Japan's planned membership
@@ -108,6 +109,7 @@ def test_the_german_seed_proposes_every_curated_statement_with_its_sentence(cata
     assert cited <= set(_gold("seed.gold.yaml")["entities"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "ko", "ja"])
 def test_a_fixture_proposes_its_statements_and_links(lang: str, catalog: Catalog) -> None:
     items, entities, _gold_data = _fixture_gold(lang)
@@ -116,6 +118,7 @@ def test_a_fixture_proposes_its_statements_and_links(lang: str, catalog: Catalog
     assert (scores.link_precision, scores.link_recall) == (1.0, 1.0), scores
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["de", "en", "ko", "ja"])
 def test_the_reported_event_has_the_curated_date_place_and_participants(lang: str, catalog: Catalog) -> None:
     if lang == "de":
@@ -136,6 +139,7 @@ def test_the_reported_event_has_the_curated_date_place_and_participants(lang: st
         assert x.main.reciprocates == gold["reciprocates"]
 
 
+@pytest.mark.slow
 def test_the_seed_draft_changes_nothing_the_curators_hold(catalog: Catalog) -> None:
     lines = diff(_draft("de", catalog), Knowledge.from_catalog(catalog))
     assert not [line for line in lines if line.startswith(("+", "!"))], lines
@@ -144,6 +148,7 @@ def test_the_seed_draft_changes_nothing_the_curators_hold(catalog: Catalog) -> N
                                    if a.agreed_at == "2026-01-13-nara-summit" and SEED in a.sources})
 
 
+@pytest.mark.slow
 def test_every_drafted_record_is_valid_data(catalog: Catalog) -> None:
     for lang in ("de", "en", "ko", "ja"):
         draft = _draft(lang, catalog)
@@ -215,6 +220,7 @@ def test_ingest_downloads_nothing(catalog: Catalog, monkeypatch: pytest.MonkeyPa
 
 # ---------------------------------------------------------------- the command line
 
+@pytest.mark.slow
 def test_ingest_command_writes_a_draft_and_its_diff(tmp_path: Path) -> None:
     out = tmp_path / "draft.yaml"
     result = run_cli("ingest", str(INGEST / FIXTURE_DOCS["ja"]), "-o", str(out))
@@ -229,6 +235,7 @@ def test_ingest_command_writes_a_draft_and_its_diff(tmp_path: Path) -> None:
     assert "~ events 2025-10-30-gyeongju-sideline-meeting: sources: adds" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("content", "args", "message"), [
     ("Ein Text.", [], "give the document's language with --lang (de, en, ko, ja)"),
     ("---\nlanguage: de\npublished: gestern\n---\nText.", [], "published: expected YYYY-MM-DD"),
@@ -244,6 +251,7 @@ def test_bad_documents_get_one_line_errors(tmp_path: Path, content: str, args: l
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_a_binary_file_is_refused_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "doc.txt"
     path.write_bytes(b"\xff\xfe\x00bad")
@@ -256,6 +264,7 @@ def test_ingest_text_refuses_an_unknown_language(catalog: Catalog) -> None:
         ingest_text("---\nlanguage: fr\n---\nUn texte.", catalog=catalog)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["kjgraph.ingest.rules", "kjgraph.ingest.text", "kjgraph.ingest.when",
                                   "kjgraph.ingest.gazetteer", "kjgraph.ingest.evaluate"])
 def test_docstring_examples_of_the_ingest_modules_run(name: str) -> None:
@@ -272,6 +281,7 @@ def knowledge(catalog: Catalog) -> Knowledge:
     return Knowledge.from_catalog(catalog)
 
 
+@pytest.mark.slow
 def test_every_name_of_every_person_finds_them_in_every_language(knowledge: Knowledge) -> None:
     """Each person's labels (all languages and scripts), in a sentence, link to that person."""
     people = [e for e in knowledge.entities.values() if e.kind == "person"]
@@ -355,6 +365,7 @@ def test_a_statement_in_an_undated_document_gets_an_id_the_data_accepts(catalog:
     assert not [n for n in draft["review"]["notes"] if n.startswith("agreements ")]
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=60)
 @given(text=st.one_of(awkward_text(40), st.text(max_size=300),
                       st.lists(st.sampled_from(["Am 13. Januar 2026", "Präsident Lee", "vereinbarten", " und ",
@@ -378,6 +389,7 @@ def test_any_text_gives_a_draft_or_a_clear_error(text: str, catalog: Catalog) ->
                         assert body[e["start"]:e["end"]] == e["quote"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("content", "message"), [
     ("draft: {document: x}\nsources: [\n", "not a readable draft"),
     ("- id: x\n", "not a readable draft: not a kjgraph ingest draft"),

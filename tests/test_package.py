@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import doctest
 import importlib
+import importlib.util
 import pkgutil
 import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import rdflib
@@ -21,6 +24,7 @@ from kjgraph.resources import data_dir, ontology_dir, queries_dir
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_wheel_contains_ontology_data_and_queries(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
                     "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
@@ -81,11 +85,74 @@ def test_version_is_single_sourced() -> None:
     assert kjgraph.__version__ == version("kjgraph")
 
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(kjgraph.__path__, "kjgraph.") if m.name != "kjgraph.__main__")
+# Every module of the package, sub-packages (server, ingest, i18n) included.
+MODULES = sorted(m.name for m in pkgutil.walk_packages(kjgraph.__path__, "kjgraph.")
+                 if m.name != "kjgraph.__main__")
 
 
-@pytest.mark.parametrize("name", MODULES)
+def _doctest_param(name: str) -> Any:
+    """Examples that build the whole graph or read all the data (seconds each) are slow."""
+    spec = importlib.util.find_spec(name)
+    text = Path(spec.origin).read_text(encoding="utf-8") if spec and spec.origin else ""
+    heavy = any(call in text for call in (">>> kg = KnowledgeGraph.in_memory()", "KnowledgeGraph.in_memory())",
+                                          "load_catalog()", ">>> build(", "dataset_nquads("))
+    return pytest.param(name, marks=pytest.mark.slow) if heavy else name
+
+
+@pytest.mark.parametrize("name", [_doctest_param(name) for name in MODULES])
 def test_docstring_examples_run(name: str) -> None:
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_every_module_is_collected_for_its_doctests() -> None:
+    assert {"kjgraph.server", "kjgraph.server.app", "kjgraph.ingest.extract", "kjgraph.cli"} <= set(MODULES)
+
+
+#: The command line: the only modules that may import click (options and commands).
+CLI_MODULES = {"cli.py", "options.py", "server/commands.py"}
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_no_library_module_imports_click() -> None:
+    package = ROOT / "graph"
+    modules = sorted(p for p in package.rglob("*.py") if "data" not in p.relative_to(package).parts)
+    assert len(modules) > 50
+    offenders = [str(p.relative_to(package)) for p in modules
+                 if "click" in _imports(p) and str(p.relative_to(package)) not in CLI_MODULES]
+    assert offenders == []
+    assert all("click" in _imports(package / name) for name in CLI_MODULES)  # the check sees imports
+
+
+def _requirement_names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[\[<>=!~; ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements}
+
+
+def test_dependencies_are_the_ones_the_package_imports() -> None:
+    """Every library kjgraph imports is declared, and every declared dependency is imported
+    (scipy was declared and never used; markupsafe used and never declared)."""
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = _requirement_names(project["dependencies"])
+    optional = _requirement_names([r for extra in project["optional-dependencies"].values() for r in extra])
+    distributions = packages_distributions()
+    imported: set[str] = set()
+    for path in (ROOT / "graph").rglob("*.py"):
+        for name in _imports(path) - set(sys.stdlib_module_names) - {"kjgraph"}:
+            imported.update(d.lower().replace("_", "-") for d in distributions.get(name, [name]))
+    imported.discard("pydantic-core")  # pydantic's own half, pinned exactly by it (the loader names ErrorDetails)
+    assert imported - declared - optional == set()  # imported, not declared
+    assert imported - declared <= {"owlready2"}  # kjgraph.reasoning: the OWL test's reasoners, in the test extra
+    assert declared - imported == set()  # declared, never imported

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 import requests
 
 from kjgraph.build import build
@@ -17,6 +18,7 @@ from tests.conftest import run_cli
 FIXTURES = Path(__file__).parent / "data"
 
 
+@pytest.mark.slow
 def test_publish_writes_a_static_linked_data_site(tmp_path: Path) -> None:
     location = StoreLocation(tmp_path / "store")
     build(location, data=FIXTURES / "minimal", progress=False)

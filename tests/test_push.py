@@ -243,6 +243,7 @@ def test_malformed_results_are_named(misbehaving: str) -> None:
     assert str(failure.value).startswith(misbehaving + "/garbage")
 
 
+@pytest.mark.slow
 def test_timeout_is_named(misbehaving: str) -> None:
     graph = RemoteGraph(misbehaving + "/slow", timeout=1, retries=1, backoff=0.05, layout="default")
     with pytest.raises(RemoteError, match="in time") as failure:

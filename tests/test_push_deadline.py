@@ -248,3 +248,46 @@ def test_push_reports_only_the_graphs_it_dropped(graph_store: str, tmp_path: Pat
                      "--store-endpoint", graph_store + "/store", "--retries", "0")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "could not drop 1 stale graph" in result.stderr.splitlines()[-1]
+
+
+class UpdateServer(GraphStore):
+    """A SPARQL Update server whose DROP SILENT answers success but keeps ``stale-locked``."""
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        form = parse_qs(self.rfile.read(length).decode())
+        if urlsplit(self.path).path == "/update":
+            update = form.get("update", [""])[0]
+            if "DROP SILENT GRAPH" in update and "stale-locked" not in update:
+                self.deleted.append(update.split("<")[-1].rstrip("> \n"))
+            return self.answer(204)
+        query = form.get("query", [""])[0]
+        if query.lstrip().upper().startswith("ASK"):
+            kept = "stale-locked" in query
+            return self.answer(200, json.dumps({"head": {}, "boolean": kept}).encode(),
+                               "application/sparql-results+json")
+        graphs = [f"{GRAPH_BASE}source/{name}" for name in self.stale] if CATALOG_GRAPH in query else []
+        return self.answer(200, json.dumps({"head": {"vars": ["g"]}, "results": {"bindings": [
+            {"g": {"type": "uri", "value": g}} for g in graphs]}}).encode(), "application/sparql-results+json")
+
+
+@pytest.mark.server
+def test_push_over_sparql_update_reports_graphs_drop_silent_kept(tmp_path: Path, minimal_data: Path) -> None:
+    """Regression (issue 17, item 8): DROP SILENT hides a failed drop; push reported the graph dropped."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), UpdateServer)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    UpdateServer.deleted = []
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        location = StoreLocation(tmp_path / "store")
+        build(location, data=minimal_data, progress=False)
+        graph = RemoteGraph(url + "/sparql", update_endpoint=url + "/update", retries=0)
+        with pytest.raises(StaleGraphsKept, match="could not drop 1 stale graph") as failure:
+            graph.push(location)
+        assert f"{GRAPH_BASE}source/stale-locked" in str(failure.value)
+        assert "still there" in str(failure.value)
+        assert sorted(failure.value.report.dropped) == [f"{GRAPH_BASE}source/stale-gone",
+                                                        f"{GRAPH_BASE}source/stale-ok"]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -315,6 +315,7 @@ def crafted_store(tmp_path_factory: pytest.TempPathFactory) -> StoreLocation:
     return location
 
 
+@pytest.mark.slow
 def test_markup_in_labels_is_shown_as_text(crafted_store: StoreLocation, tmp_path: Path, open_page) -> None:
     person = ID + "person/lee-jae-myung"
     for args in (("all",), ("entity", person), ("meetings",)):

@@ -37,6 +37,7 @@ def _store_of(path: Path) -> ox.Store:
     return store
 
 
+@pytest.mark.slow
 def test_synth_is_deterministic_sized_and_marked(synth_file: Path, tmp_path: Path) -> None:
     lines = synth_file.read_bytes().count(b"\n")
     assert 10_000 <= lines < 11_000
@@ -59,6 +60,7 @@ def test_synth_is_deterministic_sized_and_marked(synth_file: Path, tmp_path: Pat
     assert events and all("/event/synth-" in e for e in events)
 
 
+@pytest.mark.slow
 def test_synth_data_conforms_to_the_shapes(synth_file: Path) -> None:
     store = _store_of(synth_file)
     data = Graph().parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
@@ -71,6 +73,7 @@ def test_synth_data_conforms_to_the_shapes(synth_file: Path) -> None:
     assert counts and min(counts) >= 2 and max(counts) <= 4
 
 
+@pytest.mark.slow
 def test_load_builds_a_store_with_the_union_and_checks_it(synth_file: Path, tmp_path: Path) -> None:
     done = subprocess.run([*KJGRAPH, "load", str(synth_file), "--store", str(tmp_path / "s"), "--check", "-q"],
                           capture_output=True, text=True)
@@ -85,6 +88,7 @@ def test_load_builds_a_store_with_the_union_and_checks_it(synth_file: Path, tmp_
     assert check_store(location.open(), sample=20).conforms
 
 
+@pytest.mark.slow
 def test_load_derives_the_union_when_the_file_lacks_it(synth_file: Path, tmp_path: Path) -> None:
     named_only = tmp_path / "named.nq"
     quads = [q for q in ox.parse(path=str(synth_file), format=ox.RdfFormat.N_QUADS)
@@ -97,6 +101,7 @@ def test_load_derives_the_union_when_the_file_lacks_it(synth_file: Path, tmp_pat
     assert check_store(StoreLocation(tmp_path / "derived").open(), sample=5).union_gaps == 0
 
 
+@pytest.mark.slow
 def test_load_rejects_bad_input_and_keeps_the_previous_graph(synth_file: Path, tmp_path: Path) -> None:
     location = StoreLocation(tmp_path / "s")
     import_rdf(synth_file, location, progress=False)
@@ -115,6 +120,7 @@ def test_load_rejects_bad_input_and_keeps_the_previous_graph(synth_file: Path, t
     assert location.build_dir() == before
 
 
+@pytest.mark.slow
 def test_scale_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     out = tmp_path / "scale.json"
     done = subprocess.run(

@@ -104,6 +104,7 @@ SELECT_PEOPLE = "SELECT ?p ?name WHERE { ?p a kjo:Person ; rdfs:label ?name } OR
     ("text/tab-separated-values", "text/tab-separated-values",
      lambda body: body.startswith("?p\t?name\n") and f"<{PERSON}>" in body),
 ])
+@pytest.mark.slow
 def test_select_results_in_each_format(server: str, accept: str, media: str, check) -> None:
     response = requests.get(server + "sparql", params={"query": SELECT_PEOPLE},
                             headers={"Accept": accept}, timeout=10)
@@ -219,6 +220,7 @@ def test_update_is_refused_without_token(server: str) -> None:
     assert still.json()["boolean"] is True
 
 
+@pytest.mark.slow
 def test_updates_need_the_configured_token(served_store: StoreLocation, tmp_path: Path) -> None:
     copy = tmp_path / "oxigraph"
     shutil.copytree(served_store.oxigraph_path(), copy)
@@ -235,6 +237,7 @@ def test_updates_need_the_configured_token(served_store: StoreLocation, tmp_path
         assert requests.get(base + "sparql", params=ask, timeout=10).json()["boolean"] is True
 
 
+@pytest.mark.slow
 def test_runaway_query_is_stopped_while_others_are_answered(server: str) -> None:
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         started = time.monotonic()
@@ -252,6 +255,7 @@ def test_runaway_query_is_stopped_while_others_are_answered(server: str) -> None
         assert requests.get(server + "sparql", params={"query": "ASK {}"}, timeout=10).ok
 
 
+@pytest.mark.slow
 def test_too_many_waiting_queries_get_429(server: str) -> None:
     # 2 workers + 4 waiting: 8 runaway queries at once must overflow the bound.
     with concurrent.futures.ThreadPoolExecutor(8) as pool:

@@ -24,6 +24,7 @@ def visit(browser, url: str, action=None) -> tuple[object, list[str], list[str]]
     return page, errors, hosts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ["", "doc/id/person/lee-jae-myung.html", "search?q=lee", "classes"])
 def test_pages_render_without_errors_and_links_resolve(browser, server: str, path: str) -> None:  # noqa: F811
     page, errors, hosts = visit(browser, server + path)
@@ -37,6 +38,7 @@ def test_pages_render_without_errors_and_links_resolve(browser, server: str, pat
     page.close()
 
 
+@pytest.mark.slow
 def test_query_page_runs_a_library_query(browser, server: str) -> None:  # noqa: F811
     def run(page) -> None:
         page.select_option("#examples", "leaders")

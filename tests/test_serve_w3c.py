@@ -113,6 +113,7 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_protocol_query_tests_read_only(store_dir: Path) -> None:
     """Every query test passes on a read-only server; every update is refused with 403."""
     ran = 0
@@ -130,6 +131,7 @@ def test_protocol_query_tests_read_only(store_dir: Path) -> None:
     assert ran == 34
 
 
+@pytest.mark.slow
 def test_protocol_all_tests_with_update_token(tmp_path: Path) -> None:
     """All 34 tests, updates included, on a server with updates enabled by a token."""
     path = tmp_path / "oxigraph"
@@ -147,6 +149,7 @@ def test_protocol_all_tests_with_update_token(tmp_path: Path) -> None:
                 check(send(base, request, TOKEN), request, name)
 
 
+@pytest.mark.slow
 def test_service_description_tests(store_dir: Path) -> None:
     g = Graph().parse(SUITE / "service-description" / "manifest.ttl", format="turtle")
     names = {str(t).rsplit("#", 1)[-1] for t in g.subjects(RDF.type, MF.ServiceDescriptionTest)}

@@ -136,12 +136,14 @@ def test_every_invalid_fixture_is_expected() -> None:
         assert (SHAPES / f"{twin(name)}.ttl").is_file(), name
 
 
+@pytest.mark.slow
 def test_validate_command_passes_on_the_shipped_data() -> None:
     result = run_cli("validate")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Conforms" in result.stdout
 
 
+@pytest.mark.slow
 def test_validate_command_fails_on_a_violation(tmp_path: Path, minimal_data: Path) -> None:
     tenures = minimal_data / "tenures.yaml"
     # A leader's term known only to the month passes the data checks but not the shapes.
@@ -151,6 +153,7 @@ def test_validate_command_fails_on_a_violation(tmp_path: Path, minimal_data: Pat
     assert "a leader's term of office needs exact start and end days" in result.stdout
 
 
+@pytest.mark.slow
 def test_validate_warns_for_facts_resting_only_on_other_sources(tmp_path: Path) -> None:
     """Issue 13 item 4: every fact whose sources are all of publisher type 'other' is named, and counted."""
     import shutil

@@ -24,6 +24,7 @@ def column(*values: str) -> pd.Series:
     return table.to_dataframe()["x"]
 
 
+@pytest.mark.slow
 def test_integers_and_derived_types_are_nullable_int64() -> None:
     x = column("1", '"-5"^^xsd:long', '"7"^^xsd:nonNegativeInteger', '"3"^^xsd:unsignedByte', "UNDEF")
     assert str(x.dtype) == "Int64"

@@ -76,6 +76,7 @@ def test_cli_table_shows_every_value_as_text(values: list[str]) -> None:
 cell_text = awkward_text(30).filter(lambda t: "│" not in t and "┃" not in t)
 
 
+@pytest.mark.slow
 @FAST
 @given(st.integers(1, 5).flatmap(lambda n: st.tuples(st.lists(cell_text, min_size=n, max_size=n),
                                                      st.lists(st.lists(cell_text, min_size=n, max_size=n),
@@ -125,6 +126,7 @@ def read_tsv(text: str) -> tuple[list[str], list[list[object]]]:
     return header, rows
 
 
+@pytest.mark.slow
 @FAST
 @given(texts)
 def test_tsv_round_trip(values: list[str]) -> None:
@@ -210,7 +212,7 @@ def test_export_round_trip(tmp_path: Path, text: str, fmt: str) -> None:
 @FAST
 @given(texts)
 def test_analytics_csv_round_trip(values: list[str]) -> None:
-    from kjgraph.analytics import _emit
+    from kjgraph.cli import _emit
 
     with __import__("tempfile").TemporaryDirectory() as tmp:
         path = Path(tmp) / "t.csv"
@@ -250,6 +252,7 @@ def _view(labels: list[str]) -> ViewGraph:
     return ViewGraph("kjgraph: test", nodes, [])
 
 
+@pytest.mark.slow
 @SLOW
 @given(texts)
 def test_rendering_html_and_json_round_trip(values: list[str]) -> None:

@@ -26,8 +26,8 @@ from kjgraph.ingest.extract import EventReport, Extraction, Statement, entity_la
 from kjgraph.ingest.gazetteer import Knowledge
 from kjgraph.ingest.rules import common_rules
 from kjgraph.ingest.text import Sentence
+from kjgraph.labels import LANGUAGES
 
-LABEL_LANGS = ("en", "ko", "ja", "de")
 _KIND_WORD = {"Summit": {"en": "Summit", "ko": "정상회담", "ja": "首脳会談", "de": "Gipfeltreffen"},
               "LeaderCall": {"en": "Leaders' call", "ko": "정상 통화", "ja": "首脳電話会談", "de": "Telefonat"}}
 
@@ -121,7 +121,7 @@ def _labels(words: dict[str, str], parts: list[dict[str, str]], tail: dict[str, 
     """``Word: part, part (tail)`` per language; the colon goes without parts, the
     parentheses without a tail (an undated document outside any known event)."""
     out = {}
-    for lang in LABEL_LANGS:
+    for lang in LANGUAGES:
         body = ", ".join(p.get(lang) or p["en"] for p in parts) if parts else ""
         label = words.get(lang, words["en"]) + (f": {body}" if body else "")
         after = tail.get(lang) or tail.get("en") or ""
@@ -155,7 +155,7 @@ def _event_record(x: Extraction, k: Knowledge, e: EventReport, source: str) -> d
     place = k.get("place", e.place) if e.place else None
     words = _KIND_WORD.get(kind, {"en": kind})
     labels = {lang: f"{words.get(lang, words['en'])} – {entity_label(place, lang)} ({e.date})" if place
-              else f"{words.get(lang, words['en'])} ({e.date})" for lang in LABEL_LANGS}
+              else f"{words.get(lang, words['en'])} ({e.date})" for lang in LANGUAGES}
     record = {"id": f"{e.date}-{e.place or 'event'}-{_slug(kind)}", "kind": kind, "labels": labels,
               "date": str(e.date)}
     if e.place:
@@ -194,9 +194,9 @@ def _statement_record(x: Extraction, k: Knowledge, st: Statement, source: str, t
     topic_parts = [k.get("topic", t).labels for t in st.topics if k.get("topic", t)]  # type: ignore[union-attr]
     if st.join:
         member, body = k.get("place", st.join[0]), k.get("body", st.join[1])
-        topic_parts = [{lang: f"{entity_label(member, lang)} → {entity_label(body, lang)}" for lang in LABEL_LANGS}]
+        topic_parts = [{lang: f"{entity_label(member, lang)} → {entity_label(body, lang)}" for lang in LANGUAGES}]
     event = k.get("event", event_id) if event_id else None
-    tail = {lang: entity_label(event, lang) for lang in LABEL_LANGS} if event else {"en": str(x.reference or "")}
+    tail = {lang: entity_label(event, lang) for lang in LANGUAGES} if event else {"en": str(x.reference or "")}
     # The id starts with the event, else the document's reference date, else (an undated
     # document outside any known event) the id of the document's source: always a slug.
     prefix = event_id or (str(x.reference) if x.reference is not None else source)
@@ -335,7 +335,7 @@ def diff(draft: dict[str, Any], k: Knowledge) -> list[str]:
             if problem:
                 lines.append(f"! {kind} {rid}: {problem}")
                 continue
-            old = existing[kind].get(rid)
+            old = existing[kind].get(rid) if isinstance(rid, str) else None  # the schema wants str ids
             if old is None:
                 lines.append(f"+ {kind} {rid}")
                 continue

@@ -433,7 +433,7 @@ def _statements(doc: Document, mentions: list[Mention], consumed: set[int], gaz:
             scope_text = text[lo:hi]
             parties = _parties(k, rules, common, rule, in_scope, consumed, scope_text, both)
             join = None
-            if rule.join:  # type: ignore[attr-defined]
+            if rule.join:
                 body = next((m.ids[0] for m in in_scope if m.kind == "body"), None)
                 subject = [m.ids[0] for m in in_scope if m.kind == "place" and m.start < s.start + t_start
                            and id(m) not in consumed and _is_country(k, m.ids[0])]
@@ -460,7 +460,7 @@ def _statements(doc: Document, mentions: list[Mention], consumed: set[int], gaz:
                         groups_topics.append(list(dict.fromkeys(chunk)))
                     previous = topics
             for topics in groups_topics:
-                statements.append(Statement(rule.kind, rule.status, topics, parties, s,  # type: ignore[attr-defined]
+                statements.append(Statement(rule.kind, rule.status, topics, parties, s,
                                             text[t_start:t_end], join))
     return statements, remarks
 

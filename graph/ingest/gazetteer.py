@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import ahocorasick  # type: ignore[import-not-found,unused-ignore]
-import snowballstemmer  # type: ignore[import-untyped]
+import ahocorasick
+import snowballstemmer
 
 from kjgraph.dates import PartialDate
 from kjgraph.ingest.rules import LanguageRules, common_rules, load_rules

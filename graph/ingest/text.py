@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-import sentencex  # type: ignore[import-untyped]
+import sentencex
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 

@@ -24,11 +24,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from dateparser.date import DateDataParser  # type: ignore[import-untyped]
-from dateparser.languages.loader import LocaleDataLoader  # type: ignore[import-untyped]
+from dateparser.date import DateDataParser
+from dateparser.languages.loader import LocaleDataLoader
 
 from kjgraph.dates import PartialDate
 from kjgraph.ingest.rules import load_rules
@@ -62,14 +63,19 @@ def _names(lang: str, keys: tuple[str, ...]) -> dict[str, int]:
     return names
 
 
+def _alternatives(names: Iterable[str]) -> str:
+    """A regular expression matching any of ``names``, the longest first (so "May" loses to "Mayo")."""
+    return "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+
+
 @cache
 def _patterns(lang: str) -> list[tuple[re.Pattern[str], bool, int | None]]:
     months = _names(lang, _MONTHS)
     weekdays = _names(lang, _WEEKDAYS)
-    alt = lambda names: "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))  # noqa: E731
     out = []
     for rule in load_rules(lang).dates:
-        pattern = rule.pattern.replace("{month}", f"(?:{alt(months)})").replace("{weekday}", f"(?:{alt(weekdays)})")
+        pattern = rule.pattern.replace("{month}", f"(?:{_alternatives(months)})").replace(
+            "{weekday}", f"(?:{_alternatives(weekdays)})")
         out.append((re.compile(pattern, re.IGNORECASE), rule.parse, rule.year))
     return out
 

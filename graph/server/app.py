@@ -182,7 +182,8 @@ class LimitsMiddleware:
             if not sent:
                 sent = True
                 return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
+            message: dict[str, Any] = await receive()
+            return message
 
         await self.app(scope, replay, send)
 
@@ -677,7 +678,7 @@ class Server:
         return target
 
 
-class _Formats(dict):
+class _Formats(dict[str, str]):
     """Format links of a page: iterate (name, href); ``.turtle``/``.jsonld`` for <link rel=alternate>."""
 
     def __init__(self, named: dict[str, str], keys: dict[str, str]):

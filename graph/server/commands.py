@@ -6,14 +6,11 @@ from pathlib import Path
 
 import click
 
-from kjgraph.options import lang_option
-from kjgraph.store import ENV_VAR
+from kjgraph.options import lang_option, store_option, store_option_noting
 
 
 @click.command()
-@click.option("--store", type=click.Path(path_type=Path), default=None, envvar=ENV_VAR,
-              help=f"Store directory (default: ${ENV_VAR}, else ~/.local/share/kjgraph); "
-                   "a bare Oxigraph directory works too.")
+@store_option_noting("; a bare Oxigraph directory works too")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--base-url", default=None,
@@ -75,8 +72,7 @@ def serve(store: Path | None, host: str, port: int, base_url: str | None, worker
 
 
 @click.command()
-@click.option("--store", type=click.Path(path_type=Path), default=None, envvar=ENV_VAR,
-              help=f"Store directory (default: ${ENV_VAR}, else ~/.local/share/kjgraph).")
+@store_option
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="Directory to write the static site to.")
 @click.option("--endpoint", default=None,

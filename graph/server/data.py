@@ -19,6 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kjgraph.labels import LANGUAGES
 from kjgraph.namespaces import BASE
 from kjgraph.query import PREFIXES
 
@@ -194,7 +195,8 @@ def search_results(store: ox.Store, text: str, lang: str = "en", limit: int = 50
 def search(store: ox.Store, text: str, limit: int = 50, lang: str = "en") -> list[dict[str, Any]]:
     """Resources whose labels (any language and script) match ``text``, best first
     (:mod:`kjgraph.search`: exact, then prefix, then substring; entities before sources)."""
-    return search_results(store, text, lang, limit)["hits"]
+    hits: list[dict[str, Any]] = search_results(store, text, lang, limit)["hits"]
+    return hits
 
 
 def classes(store: ox.Store) -> list[tuple[str, int]]:
@@ -287,10 +289,10 @@ def neighbourhood_page(store: ox.Store, iri: str, lang: str = "en", link_base: s
         center = derived[0][0].value if derived and isinstance(derived[0][0], ox.NamedNode) else iri
         whole = view(True)
     try:
-        drawn = neighbourhood_view(whole, center, hops, lang if lang in ("en", "ko", "ja", "de") else "en")
+        drawn = neighbourhood_view(whole, center, hops, lang if lang in LANGUAGES else "en")
     except RenderError:
         raise JobError(404, f"{iri} is not part of the network that kjgraph draws") from None
-    return render_html(drawn, RenderOptions(lang=lang if lang in ("en", "ko", "ja", "de") else "en",
+    return render_html(drawn, RenderOptions(lang=lang if lang in LANGUAGES else "en",
                                             link_base=link_base))
 
 

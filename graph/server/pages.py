@@ -27,16 +27,16 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup as Markup  # re-exported: the server and publish build pages with it
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from kjgraph.labels import LANGUAGES as LANGUAGES  # re-exported: the server lists them
 from kjgraph.labels import lookup
 from kjgraph.namespaces import BASE
 from kjgraph.query import PREFIXES
 
 HERE = Path(__file__).parent
-LANGUAGES = ("en", "ko", "ja", "de")
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어", "ja": "日本語", "de": "Deutsch"}
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: URI schemes that pages turn into links; IRIs with any other scheme are shown as text.
