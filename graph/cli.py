@@ -9,16 +9,16 @@ unexpected failure is one line too, with the way to see the traceback
 from __future__ import annotations
 
 import errno
+import importlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import ItemsView, Iterator, KeysView, Sequence, ValuesView
 from pathlib import Path
 from typing import Any
 
 import click
 
-from kjgraph import __version__
 from kjgraph.errors import DataError, KjgraphError, ValidationFailed
 from kjgraph.options import OutputFile, lang_option
 from kjgraph.query import FORMATS
@@ -92,7 +92,7 @@ class Group(click.Group):
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kjgraph")
+@click.version_option(package_name="kjgraph", prog_name="kjgraph")  # read from the metadata when asked
 def main() -> None:
     """kjgraph: the open knowledge graph of Korea–Japan relations since 1965."""
 
@@ -296,19 +296,79 @@ def docs(out: Path, lang: str) -> None:
 
 
 # ---------------------------------------------------------------- further commands
-# Commands defined next to the code they drive (their modules import heavy libraries lazily).
-from kjgraph.analytics import analyze  # noqa: E402
-from kjgraph.build import load_command  # noqa: E402
-from kjgraph.ingest import ingest_command  # noqa: E402
-from kjgraph.plots import plot  # noqa: E402
-from kjgraph.remote import push_command  # noqa: E402
-from kjgraph.render import render_command  # noqa: E402
-from kjgraph.server.commands import publish, serve  # noqa: E402
-from kjgraph.synthetic import synth_command  # noqa: E402
+# Commands defined next to the code they drive. Their modules import heavy libraries (rdflib,
+# networkx, matplotlib, requests, starlette), so each is imported when the command is looked up
+# (run, or listed by --help), never for another command: `kjgraph query` starts in a few tens
+# of milliseconds (tests/test_startup.py checks which modules it imports).
+LAZY_COMMANDS: dict[str, str] = {
+    "analyze": "kjgraph.analytics:analyze",
+    "ingest": "kjgraph.ingest:ingest_command",
+    "load": "kjgraph.build:load_command",
+    "plot": "kjgraph.plots:plot",
+    "publish": "kjgraph.server.commands:publish",
+    "push": "kjgraph.remote:push_command",
+    "render": "kjgraph.render:render_command",
+    "serve": "kjgraph.server.commands:serve",
+    "synth": "kjgraph.synthetic:synth_command",
+}
 
-for _command in (serve, publish, render_command, analyze, plot, push_command, load_command, synth_command):
-    main.add_command(_command)
-main.add_command(ingest_command)
+
+class LazyCommands(dict[str, click.Command]):
+    """A group's ``commands`` mapping that imports a command of :data:`LAZY_COMMANDS` on first use.
+
+    Looking one name up (``get``, ``[]``, ``in``) imports that command's module only; listing
+    the mapping (iteration, ``keys``, ``items``, ``values``, ``len``) imports them all, so any
+    code reading ``main.commands`` sees every command, as with a plain dict.
+    """
+
+    def __init__(self, lazy: dict[str, str]) -> None:
+        super().__init__()
+        self._lazy = dict(lazy)
+
+    def _load(self, name: str) -> None:
+        target = self._lazy.pop(name, None)
+        if target is not None:
+            module, _, attribute = target.partition(":")
+            super().__setitem__(name, getattr(importlib.import_module(module), attribute))
+
+    def _load_all(self) -> None:
+        for name in list(self._lazy):
+            self._load(name)
+
+    def __getitem__(self, name: str) -> click.Command:
+        self._load(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        self._load(name)
+        return super().get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._lazy or super().__contains__(name)
+
+    def __iter__(self) -> Iterator[str]:
+        self._load_all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        return super().__len__() + len(self._lazy)
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        self._load_all()
+        return super().keys()
+
+    def values(self) -> ValuesView[click.Command]:  # type: ignore[override]
+        self._load_all()
+        return super().values()
+
+    def items(self) -> ItemsView[str, click.Command]:  # type: ignore[override]
+        self._load_all()
+        return super().items()
+
+
+_commands = LazyCommands(LAZY_COMMANDS)
+_commands.update(main.commands)  # the commands defined above
+main.commands = _commands
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from kjgraph.errors import KjgraphError
-from kjgraph.namespaces import BASE
+from kjgraph.iris import BASE
 
 ID = f"{BASE}id/"
 

@@ -64,7 +64,7 @@ from starlette_compress import CompressMiddleware, add_compress_type
 from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header, parse_options_header
 
-from kjgraph.namespaces import BASE
+from kjgraph.iris import BASE
 from kjgraph.query import PREFIXES
 from kjgraph.server import httputil, pages, sparql
 from kjgraph.server import void as void_mod

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kjgraph.namespaces import BASE
+from kjgraph.iris import BASE
 from kjgraph.query import PREFIXES
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

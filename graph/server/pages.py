@@ -31,8 +31,8 @@ from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from kjgraph.iris import BASE
 from kjgraph.labels import lookup
-from kjgraph.namespaces import BASE
 from kjgraph.query import PREFIXES
 
 HERE = Path(__file__).parent
