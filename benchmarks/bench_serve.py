@@ -191,6 +191,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="kjgraph serve --workers")
     parser.add_argument("--only", choices=["ask", "library"], help="run one part only")
+    parser.add_argument("--kjgraph-args", default="", help="more options of kjgraph serve, e.g. '--result-cache 0' "
+                        "(the worker round trip of every request, as for queries never seen before)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -214,7 +216,7 @@ def main() -> None:
         oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
         commands = {
             "kjgraph": [sys.executable, "-m", "kjgraph", "serve", "--store", str(location.root), "--port",
-                        str(ports["kjgraph"]), "--workers", str(args.workers)],
+                        str(ports["kjgraph"]), "--workers", str(args.workers), *args.kjgraph_args.split()],
             "oxigraph": [oxigraph, "serve-read-only", "--location", str(copies["oxigraph"]), "--bind",
                          f"127.0.0.1:{ports['oxigraph']}"],
             "bare": [sys.executable, "-c", BARE_APP, str(ports["bare"]), str(copies["bare"])],
@@ -228,7 +230,7 @@ def main() -> None:
         scripts = tmp / "lua"
         scripts.mkdir()
         print(f"wrk -t{args.threads} -c{args.connections}, {args.rounds} interleaved rounds (median); "
-              f"kjgraph serve --workers {args.workers}; {os.cpu_count()} CPUs")
+              f"kjgraph serve --workers {args.workers} {args.kjgraph_args}; {os.cpu_count()} CPUs")
         header()
         if args.only != "library":
             for name in servers:  # warm-up

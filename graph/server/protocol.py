@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import parse_qsl
 
@@ -188,8 +189,13 @@ def _check_text(kind: str, text: str, max_length: int) -> None:
         raise ProtocolError(400, f"the {kind} holds a NUL character")
 
 
+@lru_cache(maxsize=256)
 def _check_refusals(kind: str, text: str, allow_service: tuple[str, ...]) -> None:
-    """:mod:`kjgraph.sparql_text`'s refusals (SERVICE/LOAD to hosts not allowed, deep nesting): 400."""
+    """:mod:`kjgraph.sparql_text`'s refusals (SERVICE/LOAD to hosts not allowed, deep nesting): 400.
+
+    Memoised for the texts that pass (a refusal raises, and is not kept): a repeated query is
+    not scanned again; at most 256 texts of at most ``max_query_length`` characters are kept.
+    """
     try:
         if kind == "update":
             check_update(text, allow_service=allow_service)

@@ -31,6 +31,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
@@ -114,8 +115,12 @@ def best_type(header: str | None, offers: Sequence[str]) -> str | None:
         return None
 
 
+@lru_cache(maxsize=512)
 def negotiate(accept_header: str | None, kind: str, fmt_param: str | None = None) -> str | None:
     """The result format key for a query result of ``kind`` ("solutions" or "graph").
+
+    Memoised (a pure function of three short strings; clients send the same few ``Accept``
+    headers again and again, and Werkzeug's matching is a tenth of a request's cost).
 
     ``fmt_param`` (``format=``/``output=``, as SPARQLWrapper and web forms send) wins over
     ``Accept`` when it names a format of this kind. Returns ``None`` when the client accepts
