@@ -168,8 +168,9 @@ def library_queries() -> list[tuple[str, str]]:
 
 def row(name: str, result: dict[str, dict[str, float]]) -> tuple[str, float]:
     k, o, b = result["kjgraph"], result["oxigraph"], result["bare"]
-    ratio = k["rps"] / o["rps"] if o["rps"] else 0.0
-    print(f"{name:<22}{k['rps']:>9.0f}{o['rps']:>9.0f}{b['rps']:>9.0f}{ratio:>8.0%}{b['rps'] / o['rps']:>8.0%}"
+    ratio = k["rps"] / o["rps"] if o["rps"] else 0.0  # (0: Oxigraph answered nothing; see the errors)
+    bare = b["rps"] / o["rps"] if o["rps"] else 0.0
+    print(f"{name:<22}{k['rps']:>9.0f}{o['rps']:>9.0f}{b['rps']:>9.0f}{ratio:>8.0%}{bare:>8.0%}"
           f"{k['cpu_us']:>9.0f}{o['cpu_us']:>9.0f}{b['cpu_us']:>9.0f}"
           f"{k['errors']:>6.0f}/{o['errors']:.0f}/{b['errors']:.0f}", flush=True)
     return name, ratio
