@@ -1,36 +1,81 @@
-"""Benchmark: `kjgraph serve` against Oxigraph's own server (`oxigraph serve-read-only`).
+"""Benchmark: `kjgraph serve` against Oxigraph's own server and a bare Python server, driven by wrk.
 
-Both serve the same store on 127.0.0.1; a second process (this script's client mode, run
-as a subprocess) drives each with the same SELECT queries of the query library, and with
-a trivial ``ASK {}``, from N concurrent clients over keep-alive connections. Then a
-bounded soak (default 50 clients for 60 s) against `kjgraph serve` counts errors and
-samples the resident memory of the server and its workers.
+Three servers answer the same store on 127.0.0.1:
 
-    python benchmarks/bench_serve.py [--store DIR] [--seconds 10] [--clients 4]
-        [--soak-clients 50] [--soak-seconds 60]
+* ``kjgraph``: ``kjgraph serve`` (its workers, middleware and every protection);
+* ``oxigraph``: ``oxigraph serve-read-only`` (Rust; the engine's own limit);
+* ``bare``: the Python limit, a minimal ASGI app on uvicorn (httptools, uvloop, as kjgraph)
+  calling pyoxigraph in its own process and answering with pyoxigraph's JSON, no checks at all.
 
-Target (issue 6): at 4 clients kjgraph reaches >= 70 % of Oxigraph's requests/s on the
-library queries, with zero errors; the soak ends with zero errors and memory growth
-below the printed bound.
+wrk (Debian's package: ``apt-get install wrk``; written in C, never the bottleneck as the
+former Python client was, which saturated near 13k req/s) sends each query as a direct POST
+(``application/sparql-query``, ``Accept: application/sparql-results+json``) over N keep-alive
+connections. Each measurement runs the three servers one after the other, and rounds repeat
+that order (interleaved), so that the load of the machine touches all alike; the tables give
+the median over the rounds. Next to requests/s, the CPU time each server's processes (a
+server and its workers) used per request, in microseconds, from /proc: a check that a
+faster figure is not bought with more CPU elsewhere.
+
+    python benchmarks/bench_serve.py [--store DIR] [--seconds 5] [--ask-seconds 10]
+        [--rounds 3] [--connections 4] [--threads 2] [--workers 2] [--only ask|library]
+
+Targets (issue 19): ``ASK {}`` at ≥ 25 % of Oxigraph's req/s; every library query ≥ 70 %.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
-import json
 import os
+import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-MEMORY_BOUND_MB = 200  # allowed growth of the server's total RSS during the soak
+TICKS = os.sysconf("SC_CLK_TCK")
+ASK_TARGET, LIBRARY_TARGET = 0.25, 0.70
+
+BARE_APP = r'''
+import sys
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+import uvicorn
+
+store = ox.Store.read_only(sys.argv[2])
+JSON = ox.QueryResultsFormat.JSON
+
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    body = b""
+    more = True
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    text = body.decode() if body else parse_qs(scope["query_string"].decode()).get("query", [""])[0]
+    result = store.query(text)
+    if isinstance(result, ox.QueryBoolean):
+        payload = b'{"head":{},"boolean":' + (b"true" if result else b"false") + b"}"
+    else:
+        payload = result.serialize(format=JSON)
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/sparql-results+json")]})
+    await send({"type": "http.response.body", "body": payload})
+
+
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False,
+            http="httptools", loop="uvloop")
+'''
 
 
 def free_port() -> int:
@@ -39,7 +84,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_ready(port: int, path: str, timeout: float = 30) -> None:
+def wait_ready(port: int, path: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -48,158 +93,166 @@ def wait_ready(port: int, path: str, timeout: float = 30) -> None:
             if conn.getresponse().status == 200:
                 return
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     raise SystemExit(f"server on port {port} did not start")
 
 
-def drive(port: int, path: str, queries: list[str], clients: int, seconds: float) -> dict[str, float]:
-    """Client mode: ``clients`` threads, each with one keep-alive connection, for ``seconds``."""
-    counts = [0] * clients
-    errors = [0] * clients
-    stop = time.monotonic() + seconds
-
-    def client(i: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        n = i
-        while time.monotonic() < stop:
-            body = queries[n % len(queries)].encode()
-            n += 1
-            try:
-                conn.request("POST", path, body=body, headers={
-                    "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
-                response = conn.getresponse()
-                response.read()
-                if response.status == 200:
-                    counts[i] += 1
-                else:
-                    errors[i] += 1
-            except OSError:
-                errors[i] += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    started = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - started
-    return {"rps": sum(counts) / elapsed, "ok": sum(counts), "errors": sum(errors)}
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux /proc)."""
+    found = [pid]
+    for p in found:
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                found += [int(c) for c in (task / "children").read_text().split()]
+    return found
 
 
-def run_client(port: int, path: str, queries: list[str], clients: int, seconds: float) -> dict[str, float]:
-    """Run :func:`drive` in a second process, as the issue asks."""
-    spec = json.dumps({"port": port, "path": path, "queries": queries, "clients": clients, "seconds": seconds})
-    out = subprocess.run([sys.executable, __file__, "--client", spec], capture_output=True, text=True,
-                         check=True)
-    return json.loads(out.stdout)
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (Linux /proc)."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` and its live descendants, in seconds."""
     total = 0
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    except OSError:
-        pass
-    for p in pids:
+    for p in process_tree(pid):
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
-            pass
-    return total / 1024
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / TICKS
 
 
-def library_queries() -> list[str]:
-    """The library's queries that run without parameters, with kjgraph's prefixes declared
-    (Oxigraph's server does not predeclare them)."""
+def wrk(port: int, path: str, query: str, *, seconds: float, connections: int, threads: int,
+        script_dir: Path) -> dict[str, float]:
+    """One wrk run: ``{"rps", "requests", "errors"}`` (errors: non-2xx answers and socket errors)."""
+    script = script_dir / f"post-{abs(hash(query))}.lua"
+    if not script.exists():
+        level = "=" * 8
+        script.write_text(f'wrk.method = "POST"\nwrk.body = [{level}[{query}]{level}]\n'
+                          'wrk.headers["Content-Type"] = "application/sparql-query"\n'
+                          'wrk.headers["Accept"] = "application/sparql-results+json"\n', encoding="utf-8")
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "-s", str(script),
+                          f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    return {"rps": rps, "requests": requests, "errors": errors}
+
+
+def measure(servers: dict[str, tuple[int, str, int]], query: str, args: argparse.Namespace, seconds: float,
+            script_dir: Path) -> dict[str, dict[str, float]]:
+    """Median req/s, CPU µs per request and errors of each server over ``args.rounds`` interleaved rounds."""
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
+    for _ in range(args.rounds):
+        for name, (port, path, pid) in servers.items():
+            before = cpu_seconds(pid)
+            result = wrk(port, path, query, seconds=seconds, connections=args.connections, threads=args.threads,
+                         script_dir=script_dir)
+            result["cpu_us"] = (cpu_seconds(pid) - before) / max(1, result["requests"]) * 1e6
+            runs[name].append(result)
+    return {name: {"rps": statistics.median(r["rps"] for r in rs), "cpu_us": statistics.median(r["cpu_us"] for r in rs),
+                   "errors": sum(r["errors"] for r in rs)} for name, rs in runs.items()}
+
+
+def library_queries() -> list[tuple[str, str]]:
+    """``(name, text)`` of every library query, bound with the example parameters of
+    bench_queries.py, with kjgraph's prefixes declared (Oxigraph's server predeclares none)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_queries import EXAMPLES
+
     from kjgraph.library import library
     from kjgraph.query import PREFIXES
 
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-    return [prologue + q.bound_text({}) for q in library().values()
-            if all(not p.required for p in q.parameters)]
+    return [(name, prologue + q.bound_text(EXAMPLES.get(name, {}))) for name, q in library().items()]
+
+
+def row(name: str, result: dict[str, dict[str, float]]) -> tuple[str, float]:
+    k, o, b = result["kjgraph"], result["oxigraph"], result["bare"]
+    ratio = k["rps"] / o["rps"] if o["rps"] else 0.0  # (0: Oxigraph answered nothing; see the errors)
+    bare = b["rps"] / o["rps"] if o["rps"] else 0.0
+    print(f"{name:<22}{k['rps']:>9.0f}{o['rps']:>9.0f}{b['rps']:>9.0f}{ratio:>8.0%}{bare:>8.0%}"
+          f"{k['cpu_us']:>9.0f}{o['cpu_us']:>9.0f}{b['cpu_us']:>9.0f}"
+          f"{k['errors']:>6.0f}/{o['errors']:.0f}/{b['errors']:.0f}", flush=True)
+    return name, ratio
+
+
+def header() -> None:
+    print(f"{'':<22}{'req/s':>27}{'kj/ox':>8}{'bare/ox':>8}{'CPU µs per request':>27}{'errors':>10}")
+    print(f"{'query':<22}{'kjgraph':>9}{'oxigraph':>9}{'bare':>9}{'':>16}{'kjgraph':>9}{'oxigraph':>9}{'bare':>9}"
+          f"{'k/o/b':>10}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", help="a built kjgraph store (default: build the shipped data)")
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--soak-clients", type=int, default=50)
-    parser.add_argument("--soak-seconds", type=float, default=60)
-    parser.add_argument("--client", help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, default=5, help="per wrk run of a library query")
+    parser.add_argument("--ask-seconds", type=float, default=10, help="per wrk run of ASK {}")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (the median is shown)")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="kjgraph serve --workers")
+    parser.add_argument("--only", choices=["ask", "library"], help="run one part only")
+    parser.add_argument("--kjgraph-args", default="", help="more options of kjgraph serve, e.g. '--result-cache 0' "
+                        "(the worker round trip of every request, as for queries never seen before)")
     args = parser.parse_args()
-    if args.client:
-        spec = json.loads(args.client)
-        print(json.dumps(drive(**spec)))
-        return
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
 
     from kjgraph.build import build
     from kjgraph.store import StoreLocation
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    processes: list[subprocess.Popen[bytes]] = []
     try:
         if args.store:
             location = StoreLocation(args.store)
         else:
             location = StoreLocation(tmp / "store")
             build(location, progress=False)
-        oxi_copy = tmp / "oxigraph"
-        shutil.copytree(location.oxigraph_path(), oxi_copy)
-        kj_port, ox_port = free_port(), free_port()
-        kj = subprocess.Popen([sys.executable, "-m", "kjgraph", "serve", "--store", str(location.root),
-                               "--port", str(kj_port), "--workers", str(args.workers)],
-                              stderr=subprocess.DEVNULL)
+        copies = {}
+        for name in ("oxigraph", "bare"):  # each server its own copy (RocksDB read-only opens)
+            copies[name] = tmp / name
+            shutil.copytree(location.oxigraph_path(), copies[name])
+        ports = {name: free_port() for name in ("kjgraph", "oxigraph", "bare")}
         oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-        ox = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(oxi_copy),
-                               "--bind", f"127.0.0.1:{ox_port}"], stderr=subprocess.DEVNULL)
-        try:
-            wait_ready(kj_port, "/sparql")
-            wait_ready(ox_port, "/query")
-            queries = library_queries()
-            rows = []
-            for name, qs in (("query library", queries), ("ASK {}", ["ASK {}"])):
-                run_client(kj_port, "/sparql", qs, args.clients, 2)  # warm-up
-                run_client(ox_port, "/query", qs, args.clients, 2)
-                k = run_client(kj_port, "/sparql", qs, args.clients, args.seconds)
-                o = run_client(ox_port, "/query", qs, args.clients, args.seconds)
-                rows.append((name, k, o))
-            print(f"\n{args.clients} concurrent clients, {args.seconds:g} s each, {len(queries)} library "
-                  f"queries, kjgraph with {args.workers} workers, {os.cpu_count()} CPUs")
-            print(f"{'queries':<15}{'kjgraph req/s':>15}{'oxigraph req/s':>16}{'ratio':>8}{'errors k/o':>12}")
-            for name, k, o in rows:
-                print(f"{name:<15}{k['rps']:>15.1f}{o['rps']:>16.1f}{k['rps'] / o['rps']:>8.0%}"
-                      f"{k['errors']:>7.0f}/{o['errors']:.0f}")
-            if args.soak_seconds > 0:
-                before = rss_mb(kj.pid)
-                samples = [before]
-                result: dict[str, float] = {}
-                soak = threading.Thread(target=lambda: result.update(run_client(
-                    kj_port, "/sparql", queries, args.soak_clients, args.soak_seconds)))
-                soak.start()
-                while soak.is_alive():
-                    time.sleep(1)
-                    samples.append(rss_mb(kj.pid))
-                soak.join()
-                after = rss_mb(kj.pid)
-                print(f"\nsoak: {args.soak_clients} clients for {args.soak_seconds:g} s: "
-                      f"{result['ok']:.0f} answers, {result['errors']:.0f} errors, "
-                      f"{result['rps']:.1f} req/s; server RSS {before:.0f} MB before, "
-                      f"max {max(samples):.0f} MB, {after:.0f} MB after "
-                      f"(growth {after - before:+.0f} MB; bound {MEMORY_BOUND_MB} MB: "
-                      f"{'ok' if after - before <= MEMORY_BOUND_MB and not result['errors'] else 'FAILED'})")
-        finally:
-            for p in (kj, ox):
-                p.terminate()
-                p.wait(timeout=10)
+        commands = {
+            "kjgraph": [sys.executable, "-m", "kjgraph", "serve", "--store", str(location.root), "--port",
+                        str(ports["kjgraph"]), "--workers", str(args.workers), *args.kjgraph_args.split()],
+            "oxigraph": [oxigraph, "serve-read-only", "--location", str(copies["oxigraph"]), "--bind",
+                         f"127.0.0.1:{ports['oxigraph']}"],
+            "bare": [sys.executable, "-c", BARE_APP, str(ports["bare"]), str(copies["bare"])],
+        }
+        paths = {"kjgraph": "/sparql", "oxigraph": "/query", "bare": "/"}
+        servers = {}
+        for name, command in commands.items():
+            processes.append(subprocess.Popen(command, stderr=subprocess.DEVNULL))
+            wait_ready(ports[name], paths[name])
+            servers[name] = (ports[name], paths[name], processes[-1].pid)
+        scripts = tmp / "lua"
+        scripts.mkdir()
+        print(f"wrk -t{args.threads} -c{args.connections}, {args.rounds} interleaved rounds (median); "
+              f"kjgraph serve --workers {args.workers} {args.kjgraph_args}; {os.cpu_count()} CPUs")
+        header()
+        if args.only != "library":
+            for name in servers:  # warm-up
+                wrk(servers[name][0], servers[name][1], "ASK {}", seconds=1, connections=args.connections,
+                    threads=args.threads, script_dir=scripts)
+            _, ask_ratio = row("ASK {}", measure(servers, "ASK {}", args, args.ask_seconds, scripts))
+            print(f"ASK {{}}: kjgraph at {ask_ratio:.0%} of Oxigraph (target ≥ {ASK_TARGET:.0%}: "
+                  f"{'met' if ask_ratio >= ASK_TARGET else 'MISSED'})", flush=True)
+        if args.only != "ask":
+            ratios = [row(name, measure(servers, text, args, args.seconds, scripts))
+                      for name, text in library_queries()]
+            low = [(n, r) for n, r in ratios if r < LIBRARY_TARGET]
+            print(f"library: {len(ratios) - len(low)} of {len(ratios)} queries at ≥ {LIBRARY_TARGET:.0%} of "
+                  f"Oxigraph; below: {', '.join(f'{n} {r:.0%}' for n, r in low) or 'none'}")
     finally:
+        for p in processes:
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

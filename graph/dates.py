@@ -17,10 +17,10 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from rdflib import Literal as RDFLiteral
-from rdflib.namespace import XSD
+if TYPE_CHECKING:  # RDFLib is loaded by literal() only: reading dates in a query needs none of it
+    from rdflib import Literal as RDFLiteral
 
 Precision = Literal["year", "month", "day"]
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -62,6 +62,9 @@ class PartialDate:
 
     def literal(self) -> RDFLiteral:
         """The literal typed by precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
+        from rdflib import Literal as RDFLiteral
+        from rdflib.namespace import XSD
+
         datatype = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}[self.precision]
         return RDFLiteral(str(self), datatype=datatype)
 

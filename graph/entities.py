@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from kjgraph.errors import KjgraphError
-from kjgraph.namespaces import BASE
+from kjgraph.iris import BASE
 
 if TYPE_CHECKING:
     from kjgraph.query import Graph

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from kjgraph.dates import PartialDate
 from kjgraph.errors import QueryError
-from kjgraph.namespaces import BASE
+from kjgraph.iris import BASE
 from kjgraph.resources import queries_dir
 
 PARAM_TYPES = ("iri", "string", "date", "integer", "lang")

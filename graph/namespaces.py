@@ -15,7 +15,7 @@ from collections.abc import Callable
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-BASE = "https://w3id.org/kjgraph/"
+from kjgraph.iris import BASE as BASE  # re-exported: the base IRI lives in kjgraph.iris
 
 # RDFLib's WGS constant uses https://, but the W3C Basic Geo vocabulary is http://.
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")

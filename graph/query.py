@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import pyoxigraph as ox
 
 from kjgraph.errors import QueryError
+from kjgraph.iris import BASE
 from kjgraph.library import LibraryQuery, bind_values, get_query
-from kjgraph.namespaces import BASE
 from kjgraph.sparql_text import EVERY_HOST, check_query
 from kjgraph.store import StoreLocation
 from kjgraph.text import display_text, xml_document

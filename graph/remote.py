@@ -42,20 +42,20 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
-import requests
-import requests.adapters
-import urllib3
-import urllib3.connection
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+if TYPE_CHECKING:  # the HTTP stack (requests, urllib3, tenacity, rich) is imported when first used
+    import requests
+    from tenacity import RetryCallState, Retrying
 
 from kjgraph.errors import RemoteError
+from kjgraph.iris import BASE
 from kjgraph.library import bind_values
-from kjgraph.namespaces import BASE
 from kjgraph.query import (
     _LEXICAL,
     PREFIXES,
@@ -125,6 +125,8 @@ Auth = BasicAuth | DigestAuth | TokenAuth
 
 
 def _requests_auth(auth: Auth | None) -> Any:
+    import requests.auth
+
     if isinstance(auth, BasicAuth):
         return requests.auth.HTTPBasicAuth(auth.user, auth.password)
     if isinstance(auth, DigestAuth):
@@ -225,38 +227,49 @@ class _Watched:
         return super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _HTTPConnection(_Watched, urllib3.connection.HTTPConnection):
-    pass
+@cache
+def _adapter_class() -> type[requests.adapters.HTTPAdapter]:
+    """requests' adapter whose connections honour :class:`_Deadline` (defined on first use).
 
+    The classes derive from urllib3's and requests', which a command that never talks to a
+    remote server does not import (start-up time).
+    """
+    import requests.adapters
+    import urllib3
+    import urllib3.connection
 
-class _HTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
-    pass
+    class _HTTPConnection(_Watched, urllib3.connection.HTTPConnection):
+        pass
 
+    class _HTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
+        pass
 
-class _HTTPPool(urllib3.HTTPConnectionPool):
-    ConnectionCls = _HTTPConnection
+    class _HTTPPool(urllib3.HTTPConnectionPool):
+        ConnectionCls = _HTTPConnection
 
+    class _HTTPSPool(urllib3.HTTPSConnectionPool):
+        ConnectionCls = _HTTPSConnection
 
-class _HTTPSPool(urllib3.HTTPSConnectionPool):
-    ConnectionCls = _HTTPSConnection
+    class _DeadlineAdapter(requests.adapters.HTTPAdapter):
+        """requests' adapter with connections that honour :class:`_Deadline`."""
 
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
 
-class _DeadlineAdapter(requests.adapters.HTTPAdapter):
-    """requests' adapter with connections that honour :class:`_Deadline`."""
+        def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+            manager = super().proxy_manager_for(*args, **kwargs)
+            manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+            return manager
 
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
-
-    def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(*args, **kwargs)
-        manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
-        return manager
+    return _DeadlineAdapter
 
 
 def _session() -> requests.Session:
+    import requests
+
     session = requests.Session()
-    adapter = _DeadlineAdapter()
+    adapter = _adapter_class()()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -420,6 +433,8 @@ class RemoteGraph:
     # ---------------------------------------------------------------- transport
 
     def _retrying(self) -> Retrying:
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
         return Retrying(stop=stop_after_attempt(self.retries + 1),
                         wait=wait_exponential(multiplier=self.backoff, max=max(self.backoff, 10.0)),
                         retry=retry_if_exception(_transient), reraise=True, before_sleep=self._on_retry)
@@ -457,6 +472,8 @@ class RemoteGraph:
 
         Raises :class:`RemoteError` naming ``url``.
         """
+        import requests
+
         headers = kwargs.pop("headers", {})
         if isinstance(self.auth, TokenAuth):
             headers[self.auth.header] = self.auth.value
@@ -810,6 +827,8 @@ def _transient(exc: BaseException) -> bool:
 
 def _remote_error(url: str, exc: Exception) -> RemoteError:
     """A RemoteError naming the endpoint for what ``requests`` raised (no answer came)."""
+    import requests
+
     if isinstance(exc, (requests.Timeout, socket.timeout, TimeoutError)):
         return RemoteError(url, f"did not answer in time ({exc})", transient=True)
     if isinstance(exc, (requests.ConnectionError, ConnectionError)):

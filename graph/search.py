@@ -49,8 +49,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from kjgraph.iris import BASE
 from kjgraph.labels import lookup
-from kjgraph.namespaces import BASE
 
 #: Match tiers, best first.
 TIERS: tuple[str, ...] = ("exact", "words", "date", "prefix", "word-prefix", "substring")

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import quote, unquote
 
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
@@ -62,15 +62,15 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette_compress import CompressMiddleware, add_compress_type
 from werkzeug.datastructures import Accept
-from werkzeug.http import parse_accept_header, parse_options_header
+from werkzeug.http import parse_accept_header
 
-from kjgraph.namespaces import BASE
+from kjgraph.iris import BASE
 from kjgraph.query import PREFIXES
-from kjgraph.server import httputil, pages, sparql
+from kjgraph.server import httputil, pages, protocol, sparql
 from kjgraph.server import void as void_mod
+from kjgraph.server.cache import ResultCache
 from kjgraph.server.limits import LimitedHttpToolsProtocol
 from kjgraph.server.workers import ClientTracking, JobError, QueryTimeout, StoreSpec, WorkerPool
-from kjgraph.sparql_text import QueryRefused, check_query, check_update
 
 DOC_FORMATS = {"html": "text/html", "ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
 EXT_OF = {"turtle": "ttl", "jsonld": "jsonld", "ntriples": "nt", "rdfxml": "rdf"}
@@ -95,6 +95,7 @@ class ServerConfig:
     max_queue_wait: float | None = None  # seconds a job may wait for a worker (default: time_limit)
     reserve_workers: int = 1  # idle workers kept for a client's only query (see workers.py)
     allow_service: tuple[str, ...] = ()  # hosts (HOST or HOST:PORT) SERVICE and LOAD may reach
+    result_cache: int = 64 << 20  # bytes of query answers kept in the web process (read-only servers; 0: none)
     dumps: Path | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
     spec: StoreSpec | None = None
@@ -201,6 +202,8 @@ class Server:
                                on_switch=self.build_switched)
         self.site = pages.Site("/" + config.base_url.split("://", 1)[-1].partition("/")[2])  # type: ignore[union-attr]
         self.cache = Path(tempfile.mkdtemp(prefix="kjgraph-serve-"))
+        # answers of repeated queries, without a worker (see cache.py); none when updates are enabled
+        self.results = ResultCache(0 if config.update_token else config.result_cache)
         self._summary: tuple[float, dict[str, Any]] | None = None
         self._home: dict[str, Any] | None = None
         self._plots: dict[tuple[str, str], bytes] = {}
@@ -213,6 +216,7 @@ class Server:
     def build_switched(self, spec: StoreSpec) -> None:
         """The workers moved to a new build: serve its dumps and manifest, drop derived caches."""
         self.config.use_build(spec)
+        self.results.clear()
         self._summary = None
         self._home = None
         self._plots.clear()
@@ -300,106 +304,70 @@ class Server:
 
     # ------------------------------------------------------------ SPARQL endpoint
     async def sparql(self, request: Request) -> Response:
+        """The SPARQL 1.1 Protocol endpoint: the request read by :func:`protocol.parse_request`
+        (client errors: 400, 405, 413, 415), then the service description, an update or a query.
+
+        A full queue answers 429 (:class:`Busy`) before any work; an update needs the
+        operator's token (403 otherwise).
+        """
         config = self.config
-        method = "GET" if request.method == "HEAD" else request.method
-        if method not in ("GET", "POST"):
-            return PlainTextResponse(f"{request.method} is not allowed on the SPARQL endpoint; use "
-                                     "GET or POST", status_code=405, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
-        params = parse_qsl(_query_string(request), keep_blank_values=True)
-        queries = [v for k, v in params if k == "query"]
-        updates = [v for k, v in params if k == "update"]
-        if method == "GET":
-            if updates:
-                return _bad("SPARQL Update must be sent with POST, not GET")
-            if not queries:
-                return await self.service_description(request)
-        else:
-            content_type = request.headers.get("content-type")
-            if not content_type:
-                return _bad("a POST to the SPARQL endpoint needs a Content-Type: "
-                            "application/x-www-form-urlencoded, application/sparql-query or "
-                            "application/sparql-update", 415)
-            media, options = parse_options_header(content_type)
-            media = media.lower()
-            charset = options.get("charset", "utf-8").strip().lower()
-            if charset not in ("utf-8", "utf8"):
-                return _bad(f"charset {charset!r} is not supported; send UTF-8", 415)
-            try:
-                body = (await request.body()).decode("utf-8")
-            except UnicodeDecodeError:
-                return _bad("the request body is not valid UTF-8")
-            if queries or updates:
-                return _bad("with POST, send the query or update in the body, not the URL")
-            if media == "application/x-www-form-urlencoded":
-                form = parse_qsl(body, keep_blank_values=True)
-                params += [(k, v) for k, v in form if k not in ("query", "update")]
-                queries = [v for k, v in form if k == "query"]
-                updates = [v for k, v in form if k == "update"]
-            elif media == "application/sparql-query":
-                queries = [body]
-            elif media == "application/sparql-update":
-                updates = [body]
-            else:
-                return _bad(f"unsupported Content-Type {media!r}; use application/x-www-form-urlencoded, "
-                            "application/sparql-query or application/sparql-update", 415)
-        if len(queries) + len(updates) != 1:
-            return _bad("send exactly one query or one update per request "
-                        f"(got {len(queries)} queries and {len(updates)} updates)")
-        text = (queries or updates)[0]
-        if len(text) > config.max_query_length:
-            return _bad(f"the {'query' if queries else 'update'} is {len(text)} characters long; the "
-                        f"limit is {config.max_query_length}", 413)
-        if "\x00" in text:
-            return _bad(f"the {'query' if queries else 'update'} holds a NUL character")
-        graphs = {name: [v for k, v in params if k == name] for name in
-                  ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")}
-        for name, values in graphs.items():
-            for value in values:
-                if not _absolute_iri(value):
-                    return _bad(f"{name} must be an absolute IRI, got {value!r}")
         try:
-            if updates:
-                check_update(text, allow_service=config.allow_service)
-            else:
-                check_query(text, allow_service=config.allow_service)
-        except QueryRefused as exc:
-            return _bad(str(exc))
+            operation = protocol.parse_request(
+                request.method, _query_string(request), content_type=request.headers.get("content-type"),
+                body=await request.body() if request.method == "POST" else b"",
+                accept=request.headers.get("accept"), max_query_length=config.max_query_length,
+                allow_service=config.allow_service)
+        except protocol.ProtocolError as exc:
+            return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
+        if operation.kind == "description":
+            return await self.service_description(request)
+        key = self.results.key(operation.text, operation.default_graphs, operation.named_graphs, operation.formats) \
+            if operation.kind == "query" else None
+        cached = self.results.get(key)
+        if cached is not None:
+            return _results_response(cached)
         if self.pool.full():
             raise Busy()
-        if updates:
-            if not config.update_token:
-                return PlainTextResponse("SPARQL Update is disabled: this endpoint is read-only\n",
-                                         status_code=403)
-            given = httputil.bearer_token(request.headers.get("authorization")) or ""
-            if not hmac.compare_digest(given.encode(), config.update_token.encode()):
-                return PlainTextResponse("SPARQL Update needs the operator's token "
-                                         "(Authorization: Bearer TOKEN)\n", status_code=403,
-                                         headers={"WWW-Authenticate": 'Bearer realm="kjgraph"'})
-            if graphs["default-graph-uri"] or graphs["named-graph-uri"]:
-                return _bad("an update takes using-graph-uri/using-named-graph-uri, "
-                            "not default-graph-uri/named-graph-uri")
-            await self.pool.run(("update", {"text": text, "using": graphs["using-graph-uri"],
-                                            "using_named": graphs["using-named-graph-uri"],
-                                            "base_iri": self.endpoint(), "prefixes": PREFIXES}))
-            self._summary = None
-            self._updated = time.time()
-            return Response(status_code=204)
-        accept = request.headers.get("accept")
-        fmt = next((v for k, v in params if k in ("format", "output") and v), None)
-        formats = {kind: sparql.negotiate(accept, kind, fmt) for kind in ("solutions", "graph")}
+        if operation.kind == "update":
+            return await self.sparql_update(request, operation)
+        return await self.sparql_query(operation, key)
+
+    async def sparql_update(self, request: Request, operation: protocol.Operation) -> Response:
+        """Run an update for a client with the operator's token: 204, or 403 without the token,
+        400 for query dataset parameters (``default-graph-uri``/``named-graph-uri``)."""
+        token = self.config.update_token
+        if not token:
+            return PlainTextResponse("SPARQL Update is disabled: this endpoint is read-only\n", status_code=403)
+        given = httputil.bearer_token(request.headers.get("authorization")) or ""
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return PlainTextResponse("SPARQL Update needs the operator's token "
+                                     "(Authorization: Bearer TOKEN)\n", status_code=403,
+                                     headers={"WWW-Authenticate": 'Bearer realm="kjgraph"'})
+        if operation.default_graphs or operation.named_graphs:
+            return _bad("an update takes using-graph-uri/using-named-graph-uri, "
+                        "not default-graph-uri/named-graph-uri")
+        await self.pool.run(("update", {"text": operation.text, "using": list(operation.using_graphs),
+                                        "using_named": list(operation.using_named_graphs),
+                                        "base_iri": self.endpoint(), "prefixes": PREFIXES}))
+        self._summary = None
+        self._updated = time.time()
+        return Response(status_code=204)
+
+    async def sparql_query(self, operation: protocol.Operation, key: Any = None) -> Response:
+        """Run a query in a worker: 200 with the serialised result (``X-Result-Count``: its rows
+        or triples), or 400 for a result over ``--result-limit``. The answer is kept in the
+        result cache under ``key`` (see :meth:`ResultCache.key`; ``None``: not kept)."""
+        limit = self.config.result_limit
         result = await self.pool.run(("query", {
-            "text": text, "default_graphs": graphs["default-graph-uri"],
-            "named_graphs": graphs["named-graph-uri"], "formats": formats,
-            "limit": config.result_limit, "base_iri": self.endpoint(), "prefixes": PREFIXES}))
+            "text": operation.text, "default_graphs": list(operation.default_graphs),
+            "named_graphs": list(operation.named_graphs), "formats": operation.formats,
+            "limit": limit, "base_iri": self.endpoint(), "prefixes": PREFIXES}))
         if result["truncated"]:
-            return _bad(f"the result has more than {result['limit']:,} rows (or triples), the limit of this "
-                        f"server (--result-limit {result['limit']}); ask for fewer with LIMIT (at most "
-                        f"{result['limit']}) and page with OFFSET, or count with COUNT", 400)
-        headers = {"Vary": "Accept", "X-Result-Count": str(result["count"])}
-        media_type = result["media_type"]
-        if not media_type.startswith("application/") or media_type.endswith(("json", "xml")):
-            media_type += "; charset=utf-8"
-        return Response(result["body"], headers=headers, media_type=media_type)
+            return _bad(f"the result has more than {limit:,} rows (or triples), the limit of this "
+                        f"server (--result-limit {limit}); ask for fewer with LIMIT (at most "
+                        f"{limit}) and page with OFFSET, or count with COUNT", 400)
+        self.results.put(key, result)
+        return _results_response(result)
 
     async def service_description(self, request: Request) -> Response:
         if _prefers_html(request.headers.get("accept")):
@@ -727,18 +695,20 @@ def _page(request: Request) -> int:
     return int(text)
 
 
+def _results_response(result: dict[str, Any]) -> Response:
+    """200 with a query's serialised result (``body``, ``media_type``; ``count`` as ``X-Result-Count``)."""
+    headers = {"Vary": "Accept", "X-Result-Count": str(result["count"])}
+    media_type = result["media_type"]
+    if not media_type.startswith("application/") or media_type.endswith(("json", "xml")):
+        media_type += "; charset=utf-8"
+    return Response(result["body"], headers=headers, media_type=media_type)
+
+
 def _bad(message: str, status: int = 400) -> Response:
     return PlainTextResponse(message + "\n", status_code=status)
 
 
-def _absolute_iri(value: str) -> bool:
-    import pyoxigraph as ox
-
-    try:
-        ox.NamedNode(value)
-    except ValueError:
-        return False
-    return ":" in value
+_absolute_iri = protocol.absolute_iri
 
 
 def _prefers_html(accept: str | None) -> bool:

@@ -43,10 +43,13 @@ from kjgraph.options import lang_option, store_option, store_option_noting
               help="A host that SPARQL SERVICE (and LOAD, with the update token) may reach; repeat for "
                    "more, '*' for any. Default: none, federated queries are refused (they let a client "
                    "make the server fetch from any address).")
+@click.option("--result-cache", default=64, show_default=True, type=click.IntRange(0), metavar="MB",
+              help="Megabytes of query answers kept to answer a repeated query without a worker "
+                   "(read-only servers; emptied when the server moves to a new build; 0: none).")
 def serve(store: Path | None, host: str, port: int, base_url: str | None, workers: int,
           time_limit: float, max_waiting: int, max_queue_wait: float | None, reserve_workers: int,
           result_limit: int, max_query_length: int, max_body: int, update_token: str | None,
-          allow_service: tuple[str, ...]) -> None:
+          allow_service: tuple[str, ...], result_cache: int) -> None:
     """Serve the graph: SPARQL endpoint, resolvable IRIs, HTML pages, VoID, dumps.
 
     The server follows the store's builds: after `kjgraph build` it moves its workers to
@@ -60,7 +63,8 @@ def serve(store: Path | None, host: str, port: int, base_url: str | None, worker
                           time_limit=time_limit, max_waiting=max_waiting, max_queue_wait=max_queue_wait,
                           reserve_workers=reserve_workers, result_limit=result_limit,
                           max_query_length=max_query_length, max_body=max_body,
-                          update_token=update_token or None, allow_service=allow_service)
+                          update_token=update_token or None, allow_service=allow_service,
+                          result_cache=result_cache << 20)
     config.resolve_store()
     from kjgraph.options import check_port_free
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kjgraph.iris import BASE
 from kjgraph.labels import LANGUAGES
-from kjgraph.namespaces import BASE
 from kjgraph.query import PREFIXES
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -31,9 +31,9 @@ from markupsafe import Markup as Markup  # re-exported: the server and publish b
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from kjgraph.iris import BASE
 from kjgraph.labels import LANGUAGES as LANGUAGES  # re-exported: the server lists them
 from kjgraph.labels import lookup
-from kjgraph.namespaces import BASE
 from kjgraph.query import PREFIXES
 
 HERE = Path(__file__).parent

@@ -128,10 +128,23 @@ def _to_graph(iri: str) -> ox.NamedNode | ox.DefaultGraph:
     return ox.NamedNode(iri)
 
 
+#: The smallest byte cap of a SELECT result serialised at once by pyoxigraph (else ``512 × limit``).
+MIN_NATIVE_BYTES = 1 << 20
+
+
 def run_query(store: ox.Store, text: str, *, default_graphs: list[str], named_graphs: list[str],
               formats: dict[str, str | None], limit: int, base_iri: str | None,
               prefixes: dict[str, str]) -> dict[str, Any]:
-    """Run a query; answer serialised bytes in the negotiated format, cut at ``limit``."""
+    """Run a query; ``{"body": bytes, "media_type", "truncated": bool, "count": rows or triples, "limit"}``.
+
+    ``formats`` maps the result kinds (``solutions``, ``graph``) to the negotiated format key
+    (``None``: nothing acceptable, :class:`JobError` 406). A SELECT result is serialised by
+    pyoxigraph into a buffer capped at ``max(1 MiB, 512 bytes × limit)``; one that passes the
+    cap is evaluated again and read row by row, stopping after ``limit + 1`` rows, so memory
+    stays bounded by the limit. ``truncated`` says the result has more than ``limit`` rows or
+    triples (the server refuses it; the body is then not to be used). Raises
+    :class:`JobError` 400 for a syntax error or an invalid graph IRI.
+    """
     from kjgraph.server import sparql
 
     kwargs: dict[str, Any] = {"prefixes": prefixes}
@@ -158,13 +171,17 @@ def run_query(store: ox.Store, text: str, *, default_graphs: list[str], named_gr
         body = sparql.write_boolean(bool(result), key)
         count = 1
     elif isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        rows = [tuple(s[i] for i in range(len(variables)))
-                for s in itertools.islice(result, limit + 1)]
-        truncated = len(rows) > limit
-        rows = rows[:limit]
-        body = sparql.write_solutions(variables, rows, key, truncated)
-        count = len(rows)
+        native = key in sparql.RESULTS_FORMATS
+        if native:
+            try:  # pyoxigraph's serialiser, up to a byte cap
+                body, count = sparql.serialize_solutions(result, key, max_bytes=max(MIN_NATIVE_BYTES, limit * 512))
+                truncated = count > limit
+            except sparql.TooLarge:  # a large result: again, row by row, stopping after limit + 1 rows
+                native = False
+                result = store.query(text, **kwargs)
+        if not native:
+            assert isinstance(result, ox.QuerySolutions)  # (a SELECT evaluated again is one still)
+            body, count, truncated = _rows_written(result, key, limit)
     else:
         triples = list(itertools.islice(result, limit + 1))
         truncated = len(triples) > limit
@@ -173,6 +190,18 @@ def run_query(store: ox.Store, text: str, *, default_graphs: list[str], named_gr
         count = len(triples)
     return {"body": body, "media_type": sparql.media_type(kind, key), "truncated": truncated,
             "count": count, "limit": limit}
+
+
+def _rows_written(result: ox.QuerySolutions, key: str, limit: int) -> tuple[bytes, int, bool]:
+    """``(body, rows, truncated)``: at most ``limit + 1`` rows read and written in Python
+    (:func:`kjgraph.server.sparql.write_solutions`); no body when there are more than ``limit``."""
+    from kjgraph.server import sparql
+
+    variables = [v.value for v in result.variables]
+    rows = [tuple(s[i] for i in range(len(variables))) for s in itertools.islice(result, limit + 1)]
+    if len(rows) > limit:
+        return b"", limit, True
+    return sparql.write_solutions(variables, rows, key), len(rows), False
 
 
 def run_update(store: ox.Store, text: str, *, using: list[str], using_named: list[str],

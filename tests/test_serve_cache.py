@@ -1,0 +1,88 @@
+"""The result cache of `kjgraph serve` (kjgraph.server.cache): a repeated query is answered in the
+web process, even while every worker is busy; volatile queries are evaluated each time; the
+checks still apply to every request. The class in-process, the server live on 127.0.0.1."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from kjgraph.server.cache import ResultCache
+from kjgraph.store import StoreLocation
+from tests.test_serve import PERSON, RUNAWAY, live_server
+
+ANSWER = {"body": b"x" * 10, "media_type": "text/csv", "count": 1}
+
+
+def test_least_recently_used_answers_leave_first() -> None:
+    cache = ResultCache(max_bytes=400)  # entries up to 20 bytes
+    keys = [cache.key(f"ASK {{ <urn:{i}> ?p ?o }}", (), (), {"solutions": "json"}) for i in range(50)]
+    for key in keys:
+        cache.put(key, ANSWER)
+    assert cache.size <= 400 and len(cache) == 40
+    assert cache.get(keys[0]) is None and cache.get(keys[-1]) is not None
+    cache.put(keys[10], ANSWER)  # used again: kept over older ones
+    cache.put(cache.key("ASK {}", (), (), {}), {**ANSWER, "body": b"y" * 21})  # over the entry cap
+    assert len(cache) == 40
+    cache.clear()
+    assert len(cache) == 0 and cache.size == 0
+
+
+def test_what_is_never_kept() -> None:
+    cache = ResultCache(max_bytes=1000)
+    for text in ("SELECT (RAND() AS ?r) {}", "SELECT (now() AS ?t) {}", "SELECT (UUID() AS ?u) {}",
+                 "SELECT (struuid() AS ?u) {}", "CONSTRUCT { ?s ?p [] } WHERE { BIND(BNODE() AS ?s) }",
+                 "SELECT * { SERVICE <http://a.example/s> { ?s ?p ?o } }"):
+        assert cache.key(text, (), (), {}) is None, text
+    assert ResultCache(0).key("ASK {}", (), (), {}) is None
+    json_, xml = {"solutions": "json"}, {"solutions": "xml"}
+    keys = {cache.key("ASK {}", (), (), json_), cache.key("ASK {}", ("urn:g",), (), json_),
+            cache.key("ASK {}", (), ("urn:g",), json_), cache.key("ASK {}", (), (), xml)}
+    assert len(keys) == 4  # the dataset and the format are part of the key
+
+
+@pytest.fixture(scope="module")
+def busy_server(built_store: StoreLocation) -> Iterator[str]:
+    with live_server(built_store.root, "--workers", "1", "--time-limit", "3", "--max-waiting", "8") as base:
+        yield base
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_a_cached_answer_needs_no_worker(busy_server: str) -> None:
+    query = f"SELECT ?p WHERE {{ <{PERSON}> ?p ?o }} ORDER BY ?p LIMIT 3"
+    first = requests.get(busy_server + "sparql", params={"query": query}, timeout=30)
+    assert first.status_code == 200
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        runaway = pool.submit(requests.get, busy_server + "sparql", params={"query": RUNAWAY}, timeout=30)
+        time.sleep(0.5)  # the only worker is busy for 3 s
+        started = time.monotonic()
+        again = requests.get(busy_server + "sparql", params={"query": query}, timeout=30)
+        elapsed = time.monotonic() - started
+        assert runaway.result().status_code == 503
+    assert again.status_code == 200 and again.content == first.content
+    assert again.headers["x-result-count"] == first.headers["x-result-count"] == "3"
+    assert elapsed < 1.5  # not queued behind the runaway query
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_volatile_queries_and_checks_are_not_cached(busy_server: str) -> None:
+    rand = "SELECT (RAND() AS ?r) {}"
+    values = {requests.get(busy_server + "sparql", params={"query": rand}, timeout=30).json()["results"]["bindings"][0]
+              ["r"]["value"] for _ in range(3)}
+    assert len(values) == 3
+    service = "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    for _ in range(2):
+        assert requests.get(busy_server + "sparql", params={"query": service}, timeout=30).status_code == 400
+    # an answer kept in one format is not served for another
+    xml = requests.get(busy_server + "sparql", params={"query": "ASK {}"}, timeout=30,
+                       headers={"Accept": "application/sparql-results+xml"})
+    assert xml.headers["content-type"].startswith("application/sparql-results+xml")
+    json_answer = requests.get(busy_server + "sparql", params={"query": "ASK {}"}, timeout=30,
+                               headers={"Accept": "application/sparql-results+json"})
+    assert json_answer.json() == {"head": {}, "boolean": True}
