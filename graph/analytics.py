@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kjgraph.errors import QueryError
-from kjgraph.query import PREFIXES, Graph, plain
+from kjgraph.query import PREFIXES, Graph, curie, plain
 from kjgraph.text import check_xml_text, xml_document
 
 if TYPE_CHECKING:  # networkx is imported when needed, to keep `kjgraph` quick to start
@@ -95,19 +95,6 @@ SELECT ?node ?type WHERE {
   FILTER NOT EXISTS { ?node a ?sub . ?sub rdfs:subClassOf+ ?type . FILTER (?sub != ?type) }
 }
 """
-
-
-def curie(iri: str) -> str:
-    """A short name for an IRI: ``person:lee-jae-myung``, ``kjo:place``, ``dcterms:subject``.
-
-    >>> curie("https://w3id.org/kjgraph/id/person/lee-jae-myung")
-    'person:lee-jae-myung'
-    """
-    best = ("", "")
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(best[1]):
-            best = (prefix, ns)
-    return f"{best[0]}:{iri[len(best[1]):]}" if best[0] else iri
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from typing import Any
 from kjgraph.i18n import N_, gettext
 from kjgraph.labels import LANGUAGES, check_language, lookup
 from kjgraph.namespaces import BASE
+from kjgraph.query import curie
 from kjgraph.resources import ontology_dir
 
 ONTOLOGY = f"{BASE}ontology"
@@ -49,14 +50,6 @@ class Term:
     notation: str = ""
 
 
-def _curie(iri: str, prefixes: dict[str, str]) -> str:
-    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default="")
-    if not best:
-        return iri
-    prefix = next(p for p, ns in prefixes.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
-
-
 def ontology_document(lang: str = "en", path: Path | None = None) -> dict[str, Any]:
     """What the page shows, in ``lang``: metadata and the terms of each section (plain values)."""
     import rdflib
@@ -76,14 +69,14 @@ def ontology_document(lang: str = "en", path: Path | None = None) -> dict[str, A
 
     def label(iri: Any) -> tuple[str, str]:
         found = text(iri, RDFS.label, SKOS.prefLabel)
-        return found if found[0] else (_curie(str(iri), prefixes), "")
+        return found if found[0] else (curie(str(iri), prefixes), "")
 
     def ref(iri: Any) -> tuple[str, str]:
         """A link to a term: within the page for our own terms, else to the IRI (http(s) only)."""
         iri = str(iri)
         if iri.startswith(KJO):
             return label(rdflib.URIRef(iri))[0], "#" + iri[len(KJO):]
-        return _curie(iri, prefixes), iri if iri.startswith(SAFE_LINK) else ""
+        return curie(iri, prefixes), iri if iri.startswith(SAFE_LINK) else ""
 
     def local(kind: Any) -> list[Any]:
         return sorted((s for s in set(graph.subjects(RDF.type, kind)) if str(s).startswith(KJO)),
@@ -99,7 +92,7 @@ def ontology_document(lang: str = "en", path: Path | None = None) -> dict[str, A
     def term(iri: Any) -> Term:
         shown, shown_lang = label(iri)
         comment, comment_lang = text(iri, RDFS.comment, SKOS.definition)
-        return Term(str(iri), _curie(str(iri), prefixes), shown, shown_lang, comment, comment_lang)
+        return Term(str(iri), curie(str(iri), prefixes), shown, shown_lang, comment, comment_lang)
 
     def facts(t: Term, *rows: tuple[str, Any]) -> Term:
         for heading, values in rows:
@@ -174,7 +167,7 @@ def ontology_document(lang: str = "en", path: Path | None = None) -> dict[str, A
             ("annotation-properties", gettext("Annotation properties", lang), properties(OWL.AnnotationProperty)),
             ("concept-schemes", gettext("Concept schemes", lang), schemes),
         ],
-        "external": [(_curie(i, prefixes), i) for i in external],
+        "external": [(curie(i, prefixes), i) for i in external],
     }
 
 

@@ -24,7 +24,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -84,6 +84,20 @@ PREFIXES.update({kind: f"{BASE}id/{kind}/" for kind in KINDS})
 ID = PREFIXES["kjg"]
 XSD = PREFIXES["xsd"]
 _PREFIX_OF = {ns: p for p, ns in PREFIXES.items() if p != "kjg"}
+
+
+def curie(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """A short name for display, ``prefix:local`` by the longest namespace of ``prefixes`` that
+    ``iri`` starts with (the IRI itself if none): ``person:lee-jae-myung``, ``kjo:place``.
+
+    >>> curie("https://w3id.org/kjgraph/id/person/lee-jae-myung"), curie("https://example.org/x")
+    ('person:lee-jae-myung', 'https://example.org/x')
+    """
+    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default="")
+    if not best:
+        return iri
+    prefix = next(p for p, ns in prefixes.items() if ns == best)
+    return f"{prefix}:{iri[len(best):]}"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 

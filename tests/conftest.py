@@ -45,7 +45,7 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> StoreLocation:
 
 
 #: Fixtures that build a store first: the shipped graph (~40 s on 2 cores), a fixture's (seconds).
-BUILDING_FIXTURES = {"built_store", "ledger_store"}
+BUILDING_FIXTURES = {"built_store", "ledger_store", "crafted_store"}
 #: Fixtures that start a server process (kjgraph serve, Oxigraph, Virtuoso …).
 SERVING_FIXTURES = {"server", "served_store"}
 

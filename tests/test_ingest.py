@@ -206,6 +206,7 @@ def test_a_past_day_of_the_month_is_the_latest_such_day_up_to_the_reference(refe
     assert found[0].date == PartialDate.parse(candidates[0].isoformat())
 
 
+@pytest.mark.slow
 def test_ingest_downloads_nothing(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
     """No model, locale or data set is fetched at run time: every connection attempt fails here."""
     def refuse(*_args: Any, **_kwargs: Any) -> None:

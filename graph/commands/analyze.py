@@ -21,8 +21,7 @@ from kjgraph.options import (
 def _emit(rows: list[dict[str, Any]], csv_path: Path | None, columns: list[str] | None = None) -> None:
     import csv
 
-    from kjgraph.analytics import curie
-    from kjgraph.query import render_table
+    from kjgraph.query import curie, render_table
 
     columns = columns or (list(rows[0]) if rows else [])
     if csv_path:

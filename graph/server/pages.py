@@ -34,7 +34,7 @@ from werkzeug.http import parse_accept_header
 from kjgraph.iris import BASE
 from kjgraph.labels import LANGUAGES as LANGUAGES  # re-exported: the server lists them
 from kjgraph.labels import lookup
-from kjgraph.query import PREFIXES
+from kjgraph.query import curie
 
 HERE = Path(__file__).parent
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어", "ja": "日本語", "de": "Deutsch"}
@@ -157,16 +157,6 @@ def anchor(url: str | None, text: str, **attributes: str) -> Markup:
         title = "" if "title" in attributes else f' title="{html_text(url or "")}"'
         return Markup(f'<span class="unlinked"{title}{extra}>{html_text(text)}</span>')
     return Markup(f'<a href="{html_text(href)}"{extra}>{html_text(text)}</a>')
-
-
-def curie(iri: str) -> str:
-    """A short name (prefix:local) for display."""
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(best):
-            best = ns
-            name = f"{prefix}:{iri[len(ns):]}"
-    return name if best else iri
 
 
 class Site:
