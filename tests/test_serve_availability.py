@@ -529,8 +529,12 @@ def _pool_run(store: StoreLocation, scenario, **options) -> object:
             await pool.stop()
 
     import asyncio
+    import concurrent.futures
 
-    return asyncio.run(main())
+    # In a thread of its own: a browser test earlier in the session leaves Playwright's event
+    # loop running in the main thread, where asyncio.run() refuses to start another.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, main()).result()
 
 
 def _sleep(seconds: float) -> tuple[str, dict[str, float]]:
