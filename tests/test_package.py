@@ -157,3 +157,16 @@ def test_dependencies_are_the_ones_the_package_imports() -> None:
     assert imported - declared - optional == set()  # imported, not declared
     assert imported - declared <= {"owlready2"}  # kjgraph.reasoning: the OWL test's reasoners, in the test extra
     assert declared - imported == set()  # declared, never imported
+
+
+def test_every_sub_package_is_in_the_wheel() -> None:
+    """setuptools lists the packages by hand (package-dir maps kjgraph to graph/): a new
+    sub-package missing from the list works in a checkout and is absent from an install
+    (kjgraph.commands was)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    source = ROOT / "graph"
+    found = {".".join(("kjgraph", *p.parent.relative_to(source).parts))
+             for p in source.rglob("__init__.py") if "data" not in p.relative_to(source).parts}
+    assert found <= listed, sorted(found - listed)
