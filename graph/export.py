@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from kjgraph.errors import ExportError
 from kjgraph.query import PREFIXES
+from kjgraph.store import process_alive
 
 ExportFormat = Literal["ttl", "nt", "nq", "trig", "jsonld"]
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -93,20 +94,11 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
     removed = []
     for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         pid = candidate.name[len(path.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             with contextlib.suppress(OSError):
                 candidate.unlink()
                 removed.append(candidate)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 

@@ -232,14 +232,15 @@ def _stale(partial: Path) -> bool:
         return _unlocked(partial / _LOCK)
     parts = partial.name.split(".")  # "", name, pid, "partial" (or "", name, "partial": older)
     if len(parts) == 4 and parts[2].isdigit():
-        return not _alive(int(parts[2]))
+        return not process_alive(int(parts[2]))
     try:
         return time.time() - partial.stat().st_mtime > _LEGACY_SECONDS
     except OSError:
         return False
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (a lock's owner: another user's process counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -24,6 +24,7 @@ import requests
 from kjgraph.build import build
 from kjgraph.namespaces import BASE
 from kjgraph.store import StoreLocation
+from tests.servers import free_port
 
 FIXTURES = Path(__file__).parent / "data"
 PERSON = BASE + "id/person/lee-jae-myung"
@@ -37,12 +38,6 @@ UNSAFE_IRIS = ["javascript:alert(document.domain)", "JavaScript:alert(2)",
                "data:text/html;base64,PHNjcmlwdD5hbGVydCgzKTwvc2NyaXB0Pg==", "vbscript:msgbox(4)"]
 #: Literals of PERSON (language "x-test") that break XML writers.
 AWKWARD = {"cr": "line one\rline two", "spaces": "  padded  ", "control": "bell\x07 and \x01"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def awkward_store(root: Path) -> StoreLocation:

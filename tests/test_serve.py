@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
-import os
 import shutil
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +18,7 @@ import requests
 
 from kjgraph.build import build
 from kjgraph.store import StoreLocation
+from tests.http_servers import serving
 
 FIXTURES = Path(__file__).parent / "data"
 PERSON = "https://w3id.org/kjgraph/id/person/lee-jae-myung"
@@ -29,42 +27,11 @@ MARKUP = '<script>alert("x")</script><b>bold</b>'
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def live_server(store: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run `python -m kjgraph serve` on a free port; yield its base URL once it answers."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    process = subprocess.Popen([sys.executable, "-m", "kjgraph", "serve", "--store", str(store),
-                                "--port", str(port), *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, **(env or {})})
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"kjgraph serve exited:\n{process.stdout.read()}")  # type: ignore[union-attr]
-            try:
-                if requests.get(base + "sparql", params={"query": "ASK {}"}, timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("kjgraph serve did not become ready within 30 s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with serving(store, *args, env=env) as served:
+        yield served.base
 
 
 @pytest.fixture(scope="module")
