@@ -212,7 +212,7 @@ def test_export_round_trip(tmp_path: Path, text: str, fmt: str) -> None:
 @FAST
 @given(texts)
 def test_analytics_csv_round_trip(values: list[str]) -> None:
-    from kjgraph.cli import _emit
+    from kjgraph.commands.analyze import _emit
 
     with __import__("tempfile").TemporaryDirectory() as tmp:
         path = Path(tmp) / "t.csv"
