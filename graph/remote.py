@@ -495,6 +495,11 @@ class RemoteGraph:
                 raise RemoteError(url, f"{method} refused with HTTP {response.status_code} "
                                        f"{response.reason}: {_snippet(response.text)}",
                                   status=response.status_code)
+            incomplete = incomplete_answer(response.status_code, response.headers)
+            if incomplete:
+                raise RemoteError(url, f"answered with incomplete results ({incomplete}); a partial answer is "
+                                       "never read as a whole one (raise the server's time limit, or ask less)",
+                                  status=response.status_code, transient=True)
             return response
 
         return self._retrying()(attempt)
@@ -819,6 +824,30 @@ def _snippet(body: bytes | str, limit: int = 300) -> str:
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     text = " ".join(text.split())
     return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def incomplete_answer(status: int, headers: Any) -> str | None:
+    """Why a successful HTTP answer is only part of the result, or ``None`` when it is whole.
+
+    Servers that cut a query short and send what they have so far say so beside a success
+    status: HTTP 206 Partial Content (RFC 9110 §15.3.7; Virtuoso's "anytime" answers to
+    clients that allow them), or Virtuoso's ``X-SQL-State`` header (``S1TAT``: "Returning
+    incomplete results, query interrupted by result timeout") with its ``X-SQL-Message``.
+    ``headers`` is a case-insensitive mapping (``requests``' response headers).
+
+    >>> incomplete_answer(200, {})
+    >>> incomplete_answer(206, {})
+    'HTTP 206 Partial Content'
+    >>> incomplete_answer(200, {"X-SQL-State": "S1TAT", "X-SQL-Message": "RC...: Returning incomplete results"})
+    'X-SQL-State S1TAT: RC...: Returning incomplete results'
+    """
+    state = headers.get("X-SQL-State")
+    if state:
+        message = headers.get("X-SQL-Message", "")
+        return f"X-SQL-State {state}" + (f": {_snippet(message, 160)}" if message else "")
+    if status == 206:
+        return "HTTP 206 Partial Content"
+    return None
 
 
 def _transient(exc: BaseException) -> bool:

@@ -239,7 +239,7 @@ Charset = UTF-8
 
 [SPARQL]
 ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 60
+MaxQueryExecutionTime = {max_execution_seconds}
 ; 0: no refusal on the optimiser's (often wild) cost estimate
 MaxQueryCostEstimationTime = 0
 """
@@ -250,13 +250,16 @@ class VirtuosoServer(Server):
     name: str = "Virtuoso"
     isql_port: int = field(default_factory=free_port)
     auth: Auth | None = field(default_factory=lambda: DigestAuth("dba", "dba"))
+    #: [SPARQL] MaxQueryExecutionTime: the cap of Virtuoso's "anytime" answers, in seconds
+    max_execution_seconds: int = 60
     query_path = "/sparql"
     update_path = "/sparql-auth"
     store_path = "/sparql-graph-crud-auth"
 
     def command(self) -> list[str]:
         ini = self.workdir / "virtuoso.ini"
-        ini.write_text(VIRTUOSO_INI.format(dir=self.workdir, isql_port=self.isql_port, http_port=self.port))
+        ini.write_text(VIRTUOSO_INI.format(dir=self.workdir, isql_port=self.isql_port, http_port=self.port,
+                                       max_execution_seconds=self.max_execution_seconds))
         return ["virtuoso-t", "+foreground", "+configfile", str(ini)]
 
     @staticmethod
