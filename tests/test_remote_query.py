@@ -265,7 +265,7 @@ def test_prefixes_are_declared_for_the_server(oxigraph: Server, kg: KnowledgeGra
     assert oxigraph.graph().rows(query) == kg.rows(query)
     with pytest.raises(RemoteError, match="400"):
         requests_only = RemoteGraph(oxigraph.query_url)
-        requests_only._sparql(oxigraph.query_url, query, accept="application/sparql-results+json")
+        requests_only.transport.sparql(oxigraph.query_url, query, accept="application/sparql-results+json")
 
 
 def test_construct_and_ask(oxigraph: Server, virtuoso: Server, kg: KnowledgeGraph) -> None:
