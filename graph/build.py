@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kjgraph.errors import DataError, DataProblem, StoreError, ValidationFailed
+from kjgraph.formats import rdf_format
 from kjgraph.store import StoreLocation
 
 if TYPE_CHECKING:
@@ -35,13 +36,9 @@ if TYPE_CHECKING:
 # The curated path (YAML, rdflib, pySHACL) is imported when used: the bulk import and the
 # command line start without it (~40 MB and a second less).
 
-#: Dump files written with every build: name → pyoxigraph format.
-DUMPS = {
-    "kjgraph.trig": ox.RdfFormat.TRIG,
-    "kjgraph.nq": ox.RdfFormat.N_QUADS,
-    "kjgraph.jsonld": ox.RdfFormat.JSON_LD,
-    "kjgraph.ttl": ox.RdfFormat.TURTLE,  # the union of all graphs, without provenance
-}
+#: Dump files written with every build: name → pyoxigraph format (the .ttl holds the union of all
+#: graphs, without provenance).
+DUMPS = {f"kjgraph.{name}": rdf_format(name) for name in ("trig", "nq", "jsonld", "ttl")}
 
 
 @dataclass

@@ -23,17 +23,13 @@ from typing import BinaryIO, Literal
 import pyoxigraph as ox
 
 from kjgraph.errors import ExportError
+from kjgraph.formats import rdf_format as _engine
 from kjgraph.query import PREFIXES
 from kjgraph.store import process_alive
 
 ExportFormat = Literal["ttl", "nt", "nq", "trig", "jsonld"]
-FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
+#: The formats ``kjgraph export`` writes, by name (:data:`kjgraph.formats.FORMATS`).
+FORMATS: dict[str, ox.RdfFormat] = {name: _engine(name) for name in ("ttl", "nt", "nq", "trig", "jsonld")}
 
 
 def export_store(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:

@@ -17,13 +17,13 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from kjgraph import __version__
+from kjgraph.formats import FORMATS, of_kind
 from kjgraph.iris import BASE
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
 DATASET = URIRef(BASE + "dataset")
-DUMP_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples", ".nq": "application/n-quads",
-              ".trig": "application/trig", ".jsonld": "application/ld+json"}
+#: Dump file extension -> media type (:mod:`kjgraph.formats`).
+DUMP_TYPES = {f".{f.extension}": f.media_type for f in of_kind("rdf") if f.name != "rdfxml"}
 RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 
 
@@ -38,9 +38,8 @@ def service_description(endpoint: str, update: bool, summary: dict[str, Any] | N
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     if update:
         g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
-    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
-        g.add((service, SD.resultFormat, FORMATS[fmt]))
+    for fmt in (*of_kind("results"), *(FORMATS[name] for name in ("ttl", "nt", "jsonld", "rdfxml"))):
+        g.add((service, SD.resultFormat, URIRef(fmt.w3c)))
     g.add((service, SD.defaultEntailmentRegime, URIRef("http://www.w3.org/ns/entailment/Simple")))
     dataset = BNode()
     g.add((service, SD.defaultDataset, dataset))
