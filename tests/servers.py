@@ -22,11 +22,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
 from pathlib import Path
+from socketserver import BaseRequestHandler
 from typing import ClassVar
 
 import pytest
@@ -279,6 +282,19 @@ class KjgraphServer(Server):
     def command(self) -> list[str]:
         return [sys.executable, "-m", "kjgraph", "serve", "--store", str(self.store), "--port", str(self.port),
                 "--workers", "1", "--result-limit", "100000"]
+
+
+@contextmanager
+def handled_by(handler: Callable[..., BaseRequestHandler]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 answering with ``handler`` (``http.server``), in a thread;
+    its base URL (``http://127.0.0.1:PORT``). For servers that misbehave on purpose."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 @contextmanager

@@ -6,10 +6,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import shutil
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -20,7 +19,16 @@ from kjgraph.errors import RemoteError
 from kjgraph.remote import UNION_GRAPH, BasicAuth, DigestAuth, RemoteGraph, TokenAuth
 from kjgraph.store import StoreLocation
 from tests.conftest import run_cli
-from tests.servers import KjgraphServer, OxigraphServer, Server, VirtuosoServer, free_port, missing, running
+from tests.servers import (
+    KjgraphServer,
+    OxigraphServer,
+    Server,
+    VirtuosoServer,
+    free_port,
+    handled_by,
+    missing,
+    running,
+)
 
 ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -213,14 +221,8 @@ class Misbehaving(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def misbehaving() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with handled_by(Misbehaving) as url:
+        yield url
 
 
 ASK_ONE = "SELECT ?x WHERE { ?x ?p ?o }"

@@ -16,7 +16,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -28,6 +28,7 @@ from kjgraph.remote import CATALOG_GRAPH, GRAPH_BASE, RemoteGraph, StaleGraphsKe
 from kjgraph.store import StoreLocation
 
 from .conftest import run_cli
+from .servers import handled_by
 
 SELECT = "SELECT ?x WHERE { ?x ?p ?o }"
 RESULT = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"uri","value":"urn:ok"}}]}}'
@@ -217,15 +218,9 @@ class GraphStore(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def graph_store() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), GraphStore)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
     GraphStore.deleted = []
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with handled_by(GraphStore) as url:
+        yield url
 
 
 @pytest.mark.server
@@ -274,11 +269,8 @@ class UpdateServer(GraphStore):
 @pytest.mark.server
 def test_push_over_sparql_update_reports_graphs_drop_silent_kept(tmp_path: Path, minimal_data: Path) -> None:
     """Regression (issue 17, item 8): DROP SILENT hides a failed drop; push reported the graph dropped."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), UpdateServer)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     UpdateServer.deleted = []
-    try:
-        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    with handled_by(UpdateServer) as url:
         location = StoreLocation(tmp_path / "store")
         build(location, data=minimal_data, progress=False)
         graph = RemoteGraph(url + "/sparql", update_endpoint=url + "/update", retries=0)
@@ -288,6 +280,3 @@ def test_push_over_sparql_update_reports_graphs_drop_silent_kept(tmp_path: Path,
         assert "still there" in str(failure.value)
         assert sorted(failure.value.report.dropped) == [f"{GRAPH_BASE}source/stale-gone",
                                                         f"{GRAPH_BASE}source/stale-ok"]
-    finally:
-        httpd.shutdown()
-        httpd.server_close()

@@ -10,9 +10,8 @@ covered by a real Virtuoso cutting a real query short, and by a real HTTP server
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -20,7 +19,7 @@ from kjgraph.errors import RemoteError
 from kjgraph.remote import RemoteGraph
 
 from .conftest import run_cli
-from .servers import VirtuosoServer, missing, running
+from .servers import VirtuosoServer, handled_by, missing, running
 
 RESULT = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"uri","value":"urn:first"}}]}}'
 #: A cross product of Virtuoso's own system graphs: many seconds of work on an empty database.
@@ -76,14 +75,8 @@ class _PartialContent(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def partial_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _PartialContent)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with handled_by(_PartialContent) as url:
+        yield f"{url}/sparql"
 
 
 @pytest.mark.server
