@@ -109,15 +109,22 @@ def extract(doc: Document, gazetteer: Gazetteer, *, published: PartialDate | Non
     # -- statements ------------------------------------------------------------------------
     statements, remarks = _statements(doc, mentions, consumed, gazetteer, main)
     if main is not None:
-        main.topics = list(dict.fromkeys(m.ids[0] for m in mentions if m.kind == "topic" and m.id))
-        for st in statements:
-            main.topics += [t for t in st.topics if t not in main.topics]
-        main.refers_to = list(dict.fromkeys(
-            [e.existing for e in events if e.existing and e.existing != main.existing and e.part_of is None]
-            + [m.ids[0] for m in mentions if m.kind == "body" and m.id]))
+        _link_main(main, mentions, events, statements)
     unknown = _unknown(doc, mentions, gazetteer)
     return Extraction(doc, reference, reference_from, mentions, dates, main, events, statements, unknown,
                       remarks, notes)
+
+
+def _link_main(main: EventReport, mentions: list[Mention], events: list[EventReport],
+               statements: list[Statement]) -> None:
+    """The main event's topics (those named, then those of the statements) and the records it
+    refers to (the other events of the graph the text reports, not parts of one, and the bodies named)."""
+    main.topics = list(dict.fromkeys(m.ids[0] for m in mentions if m.kind == "topic" and m.id))
+    for st in statements:
+        main.topics += [t for t in st.topics if t not in main.topics]
+    main.refers_to = list(dict.fromkeys(
+        [e.existing for e in events if e.existing and e.existing != main.existing and e.part_of is None]
+        + [m.ids[0] for m in mentions if m.kind == "body" and m.id]))
 
 
 # ---------------------------------------------------------------------------------- names
