@@ -148,8 +148,9 @@ def _titled_people(text: str, mentions: list[Mention], gaz: Gazetteer,
 
 def _title_then_name(text: str, title: str, holders: list[Entity], gaz: Gazetteer, mentions: list[Mention],
                      added: list[Mention]) -> None:
-    """"Präsident Lee": the word after ``title`` is the family name of exactly one of ``holders``
-    (or starts with it, for names of five letters or more: "Takaichis"). Appends to ``added``."""
+    """A title before the name ("Präsident Lee"): the word after ``title`` is the family name of
+    exactly one of ``holders`` (or starts with it, for names of five letters or more:
+    "Takaichis"). Appends the mentions to ``added``."""
     pattern = re.compile(rf"\b{re.escape(title)}\s+([^\W\d_][\w-]*)")
     for m in pattern.finditer(text):
         word_start, word_end, word = m.start(1), m.end(1), m.group(1)
@@ -165,8 +166,9 @@ def _names_surname(word: str, surname: str) -> bool:
 
 def _name_then_title(text: str, title: str, holders: list[Entity], gaz: Gazetteer, mentions: list[Mention],
                      added: list[Mention]) -> None:
-    """"이 대통령", "高市首相": the family name of exactly one of ``holders`` stands just before
-    ``title`` (a space between allowed). Appends to ``added``."""
+    """A title after the name ("이 대통령", "高市首相"): the family name of exactly one of
+    ``holders`` stands just before ``title`` (a space between allowed). Appends the mentions
+    to ``added``."""
     for m in re.finditer(re.escape(title), text):
         candidates: dict[str, tuple[int, int, str]] = {}
         for p in holders:
