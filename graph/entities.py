@@ -54,7 +54,6 @@ def match_entity(text: str, labels: Mapping[str, Iterable[str]], *,
     case-insensitive) or a slug (``nara``). ``demote``: entities that only win when nothing else
     matches (sources titled after a person). Raises :class:`EntityError` naming candidates.
     """
-    english = english or {}
     iri = as_iri(text)
     if iri is not None:
         if iri in labels:
@@ -62,23 +61,32 @@ def match_entity(text: str, labels: Mapping[str, Iterable[str]], *,
         raise EntityError(f"no entity {iri} in the graph")
     folded = text.strip().casefold()
     sets = {k: [str(v) for v in vs] for k, vs in labels.items()}
-    matches = sorted(k for k, vs in sets.items() if any(v.casefold() == folded for v in vs))
-    if not matches:
-        matches = sorted(k for k in sets if k.rsplit("/", 1)[-1] == folded)
+    matches = _named_by(folded, sets)
     if len(matches) > 1:
         matches = [m for m in matches if m not in demote] or matches
     if len(matches) == 1:
         return matches[0]
+    raise _not_one(text.strip(), folded, matches, sets, english or {})
 
+
+def _named_by(folded: str, sets: Mapping[str, list[str]]) -> list[str]:
+    """The keys (sorted) with a label equal to ``folded`` (case-folded), else those whose slug is it."""
+    matches = sorted(k for k, vs in sets.items() if any(v.casefold() == folded for v in vs))
+    return matches or sorted(k for k in sets if k.rsplit("/", 1)[-1] == folded)
+
+
+def _not_one(text: str, folded: str, matches: list[str], sets: Mapping[str, list[str]],
+             english: Mapping[str, str]) -> EntityError:
+    """The error for a name that matches no entity (with the labels containing it) or several (listed)."""
     def name(k: str) -> str:
         return english.get(k) or next(iter(sets.get(k, [])), k)
 
     if not matches:
         near = sorted({name(k) for k, vs in sets.items() if folded and any(folded in v.casefold() for v in vs)})
         hint = f"; labels containing it: {', '.join(near[:15])}" if near else ""
-        raise EntityError(f"no entity labelled {text.strip()!r} (en/ko/ja/de, exact match){hint}")
+        return EntityError(f"no entity labelled {text!r} (en/ko/ja/de, exact match){hint}")
     listing = "; ".join(f"{k} ({name(k)})" for k in matches)
-    raise EntityError(f"{text.strip()!r} names {len(matches)} entities, give one IRI: {listing}")
+    return EntityError(f"{text!r} names {len(matches)} entities, give one IRI: {listing}")
 
 
 def resolve_entity(kg: Graph, text: str, *, within: Collection[str] | None = None) -> str:

@@ -278,36 +278,57 @@ class SearchIndex:
             return SearchResults(query, [], 0, limit)
         ranked: list[tuple[tuple[Any, ...], Hit]] = []
         for item in self._items:
-            entry = item.entry
-            vocabulary = entry.category == "vocabulary"
-            best: tuple[int, int, tuple[str, str]] | None = None
-            for lkey, lwords, text, tag in item.keys:
-                primary = tag.split("-")[0].lower()
-                if vocabulary and primary not in (lang, "en", ""):
-                    continue
-                tier = _tier(key, qwords, lkey, lwords)
-                if tier is None or (vocabulary and TIERS[tier] == "substring"):
-                    continue
-                preference = 0 if tag.lower() == lang else 1 if primary == lang else 2 if primary == "en" else 3
-                if best is None or (tier, preference) < best[:2]:
-                    best = (tier, preference, (text, tag))
-            if period is not None and entry.category == "entity" and item.span is not None \
-                    and item.span[0] <= period[1] and item.span[1] >= period[0]:
+            best = _best_label(item, key, qwords, lang)
+            if period is not None and _dated_in(item, period):
                 dated = TIERS.index("date")
                 if best is None or dated < best[0]:
-                    best = (dated, 0, (entry.first or "", ""))
-            if best is None:
-                continue
-            tier, _preference, matched = best
-            shown = lookup(entry.labels, lang)
-            label = shown[0] if shown else entry.iri
-            hit = Hit(entry.iri, label, matched, TIERS[tier], entry.category, entry.kind, entry.labels, entry.first)
-            first_group = 0 if tier == 0 and entry.category in ("entity", "vocabulary") else 1
-            order = (first_group, CATEGORIES.index(entry.category), _ORDER[tier], item.kind_rank,
-                     entry.first or "", len(label), label, entry.iri)
-            ranked.append((order, hit))
+                    best = (dated, 0, (item.entry.first or "", ""))
+            if best is not None:
+                ranked.append(_ranked_hit(item, best[0], best[2], lang))
         ranked.sort(key=lambda pair: pair[0])
         return SearchResults(query, [hit for _o, hit in ranked[:max(limit, 0)]], len(ranked), limit)
+
+
+#: (tier, language preference, (label text, tag)) of a resource's best-matching label.
+_Best = tuple[int, int, tuple[str, str]]
+
+
+def _best_label(item: _Prepared, key: str, qwords: Sequence[str], lang: str) -> _Best | None:
+    """The label of ``item`` that matches the folded query ``key`` best: best tier, then the
+    reader's language (exact tag, primary language, English, others). Vocabulary terms match
+    only through labels in ``lang``, English or no language, and never by a substring."""
+    vocabulary = item.entry.category == "vocabulary"
+    best: _Best | None = None
+    for lkey, lwords, text, tag in item.keys:
+        primary = tag.split("-")[0].lower()
+        if vocabulary and primary not in (lang, "en", ""):
+            continue
+        tier = _tier(key, qwords, lkey, lwords)
+        if tier is None or (vocabulary and TIERS[tier] == "substring"):
+            continue
+        preference = 0 if tag.lower() == lang else 1 if primary == lang else 2 if primary == "en" else 3
+        if best is None or (tier, preference) < best[:2]:
+            best = (tier, preference, (text, tag))
+    return best
+
+
+def _dated_in(item: _Prepared, period: tuple[date, date]) -> bool:
+    """Is ``item`` a domain entity whose days overlap ``period`` (first and last day)?"""
+    return item.entry.category == "entity" and item.span is not None \
+        and item.span[0] <= period[1] and item.span[1] >= period[0]
+
+
+def _ranked_hit(item: _Prepared, tier: int, matched: tuple[str, str], lang: str) -> tuple[tuple[Any, ...], Hit]:
+    """The hit for ``item`` matched at ``tier`` by ``matched`` (text, tag), with its sort key:
+    exact matches of entities and terms first, then by group, tier, kind, date and label."""
+    entry = item.entry
+    shown = lookup(entry.labels, lang)
+    label = shown[0] if shown else entry.iri
+    hit = Hit(entry.iri, label, matched, TIERS[tier], entry.category, entry.kind, entry.labels, entry.first)
+    first_group = 0 if tier == 0 and entry.category in ("entity", "vocabulary") else 1
+    order = (first_group, CATEGORIES.index(entry.category), _ORDER[tier], item.kind_rank,
+             entry.first or "", len(label), label, entry.iri)
+    return order, hit
 
 
 #: Prefix matches of the whole label and of a word rank together (the kind of entity decides).

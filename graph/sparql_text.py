@@ -139,50 +139,79 @@ def tokens(text: str) -> Iterator[Token]:
         yield token
 
 
+#: The bracket that closes each kind of frame.
+_CLOSER = {"group": "}", "select": "}", "values": "}", "expr": ")", "list": ")", "bnode": "]"}
+
+
 def _scan(text: str) -> Iterator[tuple[Token, list[_Frame]]]:
-    stack: list[_Frame] = [_Frame("top")]
-    previous: list[Token] = []  # the last two significant tokens
-    values_at = 0  # the depth of a VALUES keyword whose '{' is still to come
-    position = 0
-    end = len(text)
-    while position < end:
-        frame = stack[-1]
-        if text[position] == "<" and not (frame.kind == "expr" and _ends_operand(previous)):
-            iri = _IRI.match(text, position)
-            if iri:
-                token = Token("iri", iri.group(0), position)
-                position = iri.end()
-                previous = [*previous[-1:], token]
-                yield token, stack
-                continue
-        match = _LEX.match(text, position)
-        assert match is not None  # the last alternative matches any character
-        kind = match.lastgroup or "punct"
-        position = match.end()
-        if kind == "ws":
-            continue
-        token = Token(kind, match.group(0), match.start())
-        if kind == "open":
-            if token.text == "{" and values_at == len(stack):
-                stack.append(_Frame("values"))
-                values_at = 0
+    """Each token of ``text`` (whitespace left out) with the stack of brackets open around it
+    (the ``top`` frame first; the list is the scanner's own, changed as it goes on)."""
+    scanner = _Scanner(text)
+    while scanner.position < len(text):
+        token = scanner.next_token()
+        if token is not None:
+            yield token, scanner.stack
+
+
+class _Scanner:
+    """The state of a scan: the open brackets, the last two significant tokens, a pending ``VALUES``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+        self.stack: list[_Frame] = [_Frame("top")]
+        self.previous: list[Token] = []  # the last two significant tokens
+        self.values_at = 0  # the depth of a VALUES keyword whose '{' is still to come
+
+    def next_token(self) -> Token | None:
+        """The token at the current position (None for whitespace), the position moved past it."""
+        token = self._iri()
+        if token is None:
+            match = _LEX.match(self.text, self.position)
+            assert match is not None  # the last alternative matches any character
+            self.position = match.end()
+            kind = match.lastgroup or "punct"
+            if kind == "ws":
+                return None
+            token = Token(kind, match.group(0), match.start())
+            self._track(token)
+        if token.kind != "comment":
+            self.previous = [*self.previous[-1:], token]
+        return token
+
+    def _iri(self) -> Token | None:
+        """An IRI ``<…>`` at the position, unless ``<`` is the less-than operator there."""
+        if self.text[self.position] != "<" or (self.stack[-1].kind == "expr" and _ends_operand(self.previous)):
+            return None
+        iri = _IRI.match(self.text, self.position)
+        if iri is None:
+            return None
+        self.position = iri.end()
+        return Token("iri", iri.group(0), iri.start())
+
+    def _track(self, token: Token) -> None:
+        """Opens or closes a frame for a bracket; notes a subquery's SELECT and a VALUES keyword."""
+        frame = self.stack[-1]
+        word = token.text.upper() if token.kind == "word" else ""
+        if token.kind == "open":
+            if token.text == "{" and self.values_at == len(self.stack):
+                self.stack.append(_Frame("values"))
+                self.values_at = 0
             else:
-                stack.append(_Frame(_opened(token.text, frame, previous)))
-        elif kind == "close":
-            opened = stack.pop() if len(stack) > 1 else None
-            if opened is None or token.text != {"group": "}", "select": "}", "values": "}",
-                                                "expr": ")", "list": ")", "bnode": "]"}[opened.kind]:
-                line, column = _locate(text, token.start)
-                raise QueryRefused(f"the brackets do not match: {token.text!r} at line {line}, column {column} "
-                                   "closes nothing", line, column)
-        elif kind == "word" and token.text.upper() == "SELECT" and frame.kind == "group" \
-                and previous and previous[-1].text == "{":
+                self.stack.append(_Frame(_opened(token.text, frame, self.previous)))
+        elif token.kind == "close":
+            self._close(token)
+        elif word == "SELECT" and frame.kind == "group" and self.previous and self.previous[-1].text == "{":
             frame.kind = "select"  # a subquery: no triples in this group, only clauses
-        elif kind == "word" and token.text.upper() == "VALUES":
-            values_at = len(stack)
-        if kind != "comment":
-            previous = [*previous[-1:], token]
-        yield token, stack
+        elif word == "VALUES":
+            self.values_at = len(self.stack)
+
+    def _close(self, token: Token) -> None:
+        opened = self.stack.pop() if len(self.stack) > 1 else None
+        if opened is None or token.text != _CLOSER[opened.kind]:
+            line, column = _locate(self.text, token.start)
+            raise QueryRefused(f"the brackets do not match: {token.text!r} at line {line}, column {column} "
+                               "closes nothing", line, column)
 
 
 def _ends_operand(previous: list[Token]) -> bool:
@@ -280,39 +309,12 @@ def check_query(text: str, *, allow_service: Iterable[str] = (), max_depth: int 
     for token, stack in _scan(text):
         if token.kind == "comment":
             continue
-        depth = len(stack) - 1
-        if depth > max_depth:
-            line, column = _locate(text, token.start)
-            raise QueryRefused(f"the {'update' if update else 'query'} nests brackets {depth} deep at line "
-                               f"{line}, column {column}; the limit is {max_depth} (deeper nesting can crash "
-                               "the SPARQL engine)", line, column)
-        frame = stack[-1]
+        _check_nesting(text, token, stack, max_depth=max_depth, max_chain=max_chain, update=update)
         word = token.text.upper() if token.kind == "word" else ""
-        if word in _CHAIN_WORDS or (token.kind == "punct" and (
-                token.text in _CHAIN_PUNCT or (not update and token.text in _JOIN_PUNCT and frame.kind != "expr"))) \
-                or (frame.kind == "list" and token.kind in _TERMS):
-            frame.chain += 1
-            if sum(f.chain for f in stack) > max_chain:
-                line, column = _locate(text, token.start)
-                raise QueryRefused(f"more than {max_chain} operators, triple patterns or OPTIONAL/UNION/MINUS/BIND "
-                                   f"in a row (at line {line}, column {column}); split the query (longer chains "
-                                   "can crash the SPARQL engine)", line, column)
         if pending is not None:
-            if token.kind == "word" and word == "SILENT":
+            if word == "SILENT":
                 continue
-            keyword = pending.text.upper()
-            line, column = _locate(text, pending.start)
-            if token.kind != "iri":
-                raise QueryRefused(f"{keyword} at line {line}: the endpoint must be written as a full IRI "
-                                   "<http://…> so that it can be checked against the server's allow-list",
-                                   line, column)
-            target = iri_value(token.text)
-            if not _allowed(target, allow):
-                reason = ("federated queries are switched off on this server" if keyword == "SERVICE"
-                          else "loading from the web is switched off on this server") if not allow else \
-                    f"{urlsplit(target).netloc or target!r} is not on this server's allow-list"
-                raise QueryRefused(f"{keyword} {token.text} at line {line}: {reason} (its operator can allow "
-                                   "hosts with --allow-service HOST[:PORT])", line, column)
+            _check_endpoint(text, pending, token, allow)
             pending = None
             continue
         if word == "SERVICE" or (update and word == "LOAD"):
@@ -320,6 +322,57 @@ def check_query(text: str, *, allow_service: Iterable[str] = (), max_depth: int 
     if pending is not None:
         line, column = _locate(text, pending.start)
         raise QueryRefused(f"{pending.text.upper()} at line {line} has no endpoint IRI", line, column)
+
+
+def _check_nesting(text: str, token: Token, stack: list[_Frame], *, max_depth: int, max_chain: int,
+                   update: bool) -> None:
+    """Refuse ``token`` if it stands deeper than ``max_depth`` brackets, or if it is a link of a
+    chain (:func:`_chains`) that makes the chains of the enclosing brackets longer than ``max_chain``."""
+    depth = len(stack) - 1
+    if depth > max_depth:
+        line, column = _locate(text, token.start)
+        raise QueryRefused(f"the {'update' if update else 'query'} nests brackets {depth} deep at line "
+                           f"{line}, column {column}; the limit is {max_depth} (deeper nesting can crash "
+                           "the SPARQL engine)", line, column)
+    if _chains(token, stack[-1], update):
+        stack[-1].chain += 1
+        if sum(f.chain for f in stack) > max_chain:
+            line, column = _locate(text, token.start)
+            raise QueryRefused(f"more than {max_chain} operators, triple patterns or OPTIONAL/UNION/MINUS/BIND "
+                               f"in a row (at line {line}, column {column}); split the query (longer chains "
+                               "can crash the SPARQL engine)", line, column)
+
+
+def _chains(token: Token, frame: _Frame, update: bool) -> bool:
+    """Does ``token`` add a level to the parser's recursion in ``frame``: a chaining keyword or
+    operator, a triple pattern's separator (in a query, outside expressions), a collection's term?"""
+    if token.kind == "word":
+        return token.text.upper() in _CHAIN_WORDS or (frame.kind == "list" and token.kind in _TERMS)
+    if token.kind == "punct":
+        return token.text in _CHAIN_PUNCT or (not update and token.text in _JOIN_PUNCT and frame.kind != "expr")
+    return frame.kind == "list" and token.kind in _TERMS
+
+
+def _check_endpoint(text: str, keyword_token: Token, token: Token, allow: tuple[str, ...]) -> None:
+    """Refuse the endpoint ``token`` after SERVICE or LOAD (``keyword_token``) unless it is an
+    IRI whose host is on the allow-list."""
+    keyword = keyword_token.text.upper()
+    line, column = _locate(text, keyword_token.start)
+    if token.kind != "iri":
+        raise QueryRefused(f"{keyword} at line {line}: the endpoint must be written as a full IRI "
+                           "<http://…> so that it can be checked against the server's allow-list",
+                           line, column)
+    target = iri_value(token.text)
+    if _allowed(target, allow):
+        return
+    if allow:
+        reason = f"{urlsplit(target).netloc or target!r} is not on this server's allow-list"
+    elif keyword == "SERVICE":
+        reason = "federated queries are switched off on this server"
+    else:
+        reason = "loading from the web is switched off on this server"
+    raise QueryRefused(f"{keyword} {token.text} at line {line}: {reason} (its operator can allow "
+                       "hosts with --allow-service HOST[:PORT])", line, column)
 
 
 def check_update(text: str, *, allow_service: Iterable[str] = (), max_depth: int = MAX_DEPTH,

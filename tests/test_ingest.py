@@ -252,6 +252,19 @@ def test_bad_documents_get_one_line_errors(tmp_path: Path, content: str, args: l
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(("content", "message"), [
+    ("---\n0\n---\n", "doc.txt: front matter must be a mapping (title: …, published: …)"),
+    ("---\ntitle: [unclosed\n---\nText.", "doc.txt: front matter is not YAML"),
+])
+def test_malformed_front_matter_raises_ingest_error_from_the_api(catalog: Catalog, content: str,
+                                                                 message: str) -> None:
+    """Regression: ``ingest_text`` let the document reader's DocumentError escape, though its
+    contract (and the property test of any text) promises IngestError."""
+    with pytest.raises(IngestError) as caught:
+        ingest_text(content, lang="de", catalog=catalog, document="doc.txt")
+    assert str(caught.value).startswith(message)
+
+
 @pytest.mark.slow
 def test_a_binary_file_is_refused_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "doc.txt"

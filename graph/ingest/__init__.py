@@ -47,9 +47,12 @@ def ingest_text(raw: str, *, lang: str | None = None, catalog: Any, meta: dict[s
     from kjgraph.ingest.draft import build_draft
     from kjgraph.ingest.extract import extract, reference_day
     from kjgraph.ingest.rules import LANGUAGES
-    from kjgraph.ingest.text import Document
+    from kjgraph.ingest.text import Document, DocumentError
 
-    probe = Document.parse(raw, lang=lang or "en", name=document)
+    try:
+        probe = Document.parse(raw, lang=lang or "en", name=document)
+    except DocumentError as exc:  # malformed front matter: the error the contract names
+        raise IngestError(str(exc)) from None
     merged = {**probe.meta, **{k: v for k, v in (meta or {}).items() if v}}
     language = lang or merged.get("language")
     if language not in LANGUAGES:

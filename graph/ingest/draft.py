@@ -74,10 +74,9 @@ def _evidence(source: str, sentences: list[Sentence]) -> list[dict[str, Any]]:
 def source_record(x: Extraction, knowledge: Knowledge, meta: dict[str, Any], file: str | None,
                   document: str = "document.txt") -> dict[str, Any]:
     """The document's source record: an existing one with the same file or URL, else a new one."""
-    for source in knowledge.sources.values():
-        if (file and source.file == file) or (meta.get("url") and source.url == meta.get("url")) or (
-                meta.get("id") and source.id == meta.get("id")):
-            return _plain(source)
+    existing = _known_source(knowledge, meta, file)
+    if existing is not None:
+        return _plain(existing)
     title = meta.get("title") or (x.document.sentences[0].text[:80] if x.document.sentences else "Untitled")
     published = meta.get("published") or (str(x.reference) if x.reference_from == "publication date" else None)
     sid = meta.get("id") or _slug("-".join(filter(None, [meta.get("publisher"), published,
@@ -85,9 +84,7 @@ def source_record(x: Extraction, knowledge: Knowledge, meta: dict[str, Any], fil
     record: dict[str, Any] = {"id": sid, "kind": meta.get("kind") or "NewsArticle", "title": title}
     if "publisher_type" in r.Source.model_fields:
         record["publisher_type"] = meta.get("publisher_type") or "other"
-    for key in ("url", "publisher"):
-        if meta.get(key):
-            record[key] = meta[key]
+    record.update({key: meta[key] for key in ("url", "publisher") if meta.get(key)})
     if file:
         record["file"] = file
     elif not meta.get("url"):
@@ -96,6 +93,14 @@ def source_record(x: Extraction, knowledge: Knowledge, meta: dict[str, Any], fil
         record["published"] = str(published)
     record["language"] = meta.get("language") or x.document.lang
     return record
+
+
+def _known_source(knowledge: Knowledge, meta: dict[str, Any], file: str | None) -> Any:
+    """The graph's source record with the document's file name, URL or id (``meta``), else None."""
+    url, sid = meta.get("url"), meta.get("id")
+    return next((source for source in knowledge.sources.values()
+                 if (file and source.file == file) or (url and source.url == url) or (sid and source.id == sid)),
+                None)
 
 
 def _add_source(record: dict[str, Any], source: str, sentences: list[Sentence],
@@ -129,49 +134,59 @@ def _labels(words: dict[str, str], parts: list[dict[str, str]], tail: dict[str, 
     return out
 
 
+def _participant_rows(participants: list[tuple[str, str, str | None]]) -> list[dict[str, str]]:
+    """(person, role, country) as the data files write participants (no country when unknown)."""
+    return [{"person": p, "role": role, **({"country": c} if c else {})} for p, role, c in participants]
+
+
 def _event_record(x: Extraction, k: Knowledge, e: EventReport, source: str) -> dict[str, Any] | None:
+    """The record of an event the document reports: the graph's, citing ``source``, else a new
+    one; None for an undated new event or a named one the graph does not hold."""
     if e.existing:
-        record = _plain(k.events[e.existing])
-        existing = k.events[e.existing]
-        claim: dict[str, Any] = {}
-        if e.date is not None and e.date not in (existing.date, existing.start):
-            claim["date"] = str(e.date)
-        if e.place is not None and e.place != existing.place:
-            claim["place"] = e.place
-        if claim and e.participants:
-            claim["participants"] = [{"person": p, "role": role, **({"country": c} if c else {})}
-                                     for p, role, c in e.participants]
-        if e is x.main:
-            for field, value in (("series", e.series), ("first_visit_during", e.first_visit_during),
-                                 ("reciprocates", e.reciprocates)):
-                if value and not record.get(field):
-                    record[field] = value
-            record["topics"] = list(dict.fromkeys([*record.get("topics", []), *e.topics]))
-            record["refers_to"] = list(dict.fromkeys([*record.get("refers_to", []), *e.refers_to]))
-        return _add_source(record, source, e.evidence, claim or None)
+        return _known_event_record(k, e, source, main=e is x.main)
     if e.date is None or e.kind == "named":
         return None
+    return _new_event_record(k, e, e.date, source)
+
+
+def _known_event_record(k: Knowledge, e: EventReport, source: str, *, main: bool) -> dict[str, Any]:
+    """The graph's record of ``e`` citing ``source``: a claim where the document gives another
+    date or place; for the ``main`` event, also the links the document adds (series, first
+    visit, reciprocated visit, topics, events referred to)."""
+    assert e.existing is not None
+    existing = k.events[e.existing]
+    record = _plain(existing)
+    claim: dict[str, Any] = {}
+    if e.date is not None and e.date not in (existing.date, existing.start):
+        claim["date"] = str(e.date)
+    if e.place is not None and e.place != existing.place:
+        claim["place"] = e.place
+    if claim and e.participants:
+        claim["participants"] = _participant_rows(e.participants)
+    if main:
+        for field, value in (("series", e.series), ("first_visit_during", e.first_visit_during),
+                             ("reciprocates", e.reciprocates)):
+            if value and not record.get(field):
+                record[field] = value
+        record["topics"] = list(dict.fromkeys([*record.get("topics", []), *e.topics]))
+        record["refers_to"] = list(dict.fromkeys([*record.get("refers_to", []), *e.refers_to]))
+    return _add_source(record, source, e.evidence, claim or None)
+
+
+def _new_event_record(k: Knowledge, e: EventReport, date: PartialDate, source: str) -> dict[str, Any]:
+    """A new event record for ``e`` on ``date``, labelled by its kind, place and date, with id
+    ``<date>-<place>-<kind>``."""
     kind = e.kind if e.kind in r.Event.model_fields["kind"].annotation.__args__ else "Summit"  # type: ignore[union-attr]
     place = k.get("place", e.place) if e.place else None
     words = _KIND_WORD.get(kind, {"en": kind})
-    labels = {lang: f"{words.get(lang, words['en'])} – {entity_label(place, lang)} ({e.date})" if place
-              else f"{words.get(lang, words['en'])} ({e.date})" for lang in LANGUAGES}
-    record = {"id": f"{e.date}-{e.place or 'event'}-{_slug(kind)}", "kind": kind, "labels": labels,
-              "date": str(e.date)}
-    if e.place:
-        record["place"] = e.place
-    if e.participants:
-        record["participants"] = [{"person": p, "role": role, **({"country": c} if c else {})}
-                                  for p, role, c in e.participants]
-    if e.part_of:
-        record["part_of"] = e.part_of
-    for field in ("series", "first_visit_during", "reciprocates"):
-        if getattr(e, field):
-            record[field] = getattr(e, field)
-    if e.topics:
-        record["topics"] = e.topics
-    if e.refers_to:
-        record["refers_to"] = e.refers_to
+    labels = {lang: f"{words.get(lang, words['en'])} – {entity_label(place, lang)} ({date})" if place
+              else f"{words.get(lang, words['en'])} ({date})" for lang in LANGUAGES}
+    record: dict[str, Any] = {"id": f"{date}-{e.place or 'event'}-{_slug(kind)}", "kind": kind, "labels": labels,
+                              "date": str(date)}
+    optional = {"place": e.place, "participants": _participant_rows(e.participants), "part_of": e.part_of,
+                "series": e.series, "first_visit_during": e.first_visit_during, "reciprocates": e.reciprocates,
+                "topics": e.topics, "refers_to": e.refers_to}
+    record.update({key: value for key, value in optional.items() if value})
     record["sources"] = [source]
     record["evidence"] = _evidence(source, e.evidence)
     return record
@@ -223,35 +238,8 @@ def build_draft(x: Extraction, k: Knowledge, *, meta: dict[str, Any], file: str 
     """The draft of ``x`` as plain data (see the module's docstring)."""
     source = source_record(x, k, meta, file, document)
     sid = source["id"]
-    events: list[dict[str, Any]] = []
-    for e in ([x.main] if x.main else []) + x.events:
-        rec = _event_record(x, k, e, sid)
-        if rec is None:
-            continue
-        same = next((d for d in events if d["id"] == rec["id"]), None)
-        if same is None:
-            events.append(rec)
-    taken: set[str] = set()
-    agreements: list[dict[str, Any]] = []
-    bodies: dict[str, dict[str, Any]] = {}
-    for st in x.statements:
-        rec = _statement_record(x, k, st, sid, taken)
-        if all(a["id"] != rec["id"] for a in agreements):
-            agreements.append(rec)
-        if st.join:
-            member, body = st.join
-            brec = bodies.get(body) or _plain(k.bodies[body])
-            if not any(m.get("member") == member for m in brec.get("members", [])):
-                brec.setdefault("members", []).append({"member": member, "status": "planned"})
-            bodies[body] = _add_source(brec, sid, [st.sentence])
-    for m in x.mentions:  # bodies named in a statement's sentence: the topics the source gives them
-        if m.kind != "body" or not m.id or m.ids[0] in bodies:
-            continue
-        sentence = x.document.sentence_at(m.start)
-        topics = sorted({t for st in x.statements if st.sentence.start == sentence.start for t in st.topics})
-        if topics:
-            brec = _plain(k.bodies[m.ids[0]])
-            bodies[m.ids[0]] = _add_source(brec, sid, [sentence], {"topics": topics})
+    agreements, bodies = _statement_records(x, k, sid)
+    _bodies_named(x, k, sid, bodies)
     review = {
         "links": [{"text": m.text or x.document.text[m.start:m.end], "start": m.start, "end": m.end,
                    "kind": m.kind, "id": m.ids[0] if m.id else list(m.ids), "via": m.via}
@@ -264,8 +252,8 @@ def build_draft(x: Extraction, k: Knowledge, *, meta: dict[str, Any], file: str 
         "draft": {"document": document, "language": x.document.lang,
                   "reference_date": str(x.reference) if x.reference else None,
                   "reference_from": x.reference_from, "generated_by": f"kjgraph ingest {__version__}"},
-        "sources": [source], "events": events, "agreements": agreements, "bodies": list(bodies.values()),
-        "review": review,
+        "sources": [source], "events": _event_records(x, k, sid), "agreements": agreements,
+        "bodies": list(bodies.values()), "review": review,
     }
     notes: list[str] = review["notes"]  # type: ignore[assignment]
     for kind in ("sources", "events", "agreements", "bodies"):
@@ -277,6 +265,49 @@ def build_draft(x: Extraction, k: Knowledge, *, meta: dict[str, Any], file: str 
         notes.append("Store the document (the text after any front matter) in graph/data/documents/ "
                                "and give its file name as the source's 'file': evidence offsets count in it.")
     return draft
+
+
+def _event_records(x: Extraction, k: Knowledge, source: str) -> list[dict[str, Any]]:
+    """The records of the main event and the others, each id once (the first one drafted wins)."""
+    events: list[dict[str, Any]] = []
+    for e in ([x.main] if x.main else []) + x.events:
+        rec = _event_record(x, k, e, source)
+        if rec is not None and all(d["id"] != rec["id"] for d in events):
+            events.append(rec)
+    return events
+
+
+def _statement_records(x: Extraction, k: Knowledge,
+                       source: str) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The agreement records of the statements (each id once) and, by id, the records of the
+    bodies a statement says a country will join (the member added as planned)."""
+    taken: set[str] = set()
+    agreements: list[dict[str, Any]] = []
+    bodies: dict[str, dict[str, Any]] = {}
+    for st in x.statements:
+        rec = _statement_record(x, k, st, source, taken)
+        if all(a["id"] != rec["id"] for a in agreements):
+            agreements.append(rec)
+        if st.join:
+            member, body = st.join
+            brec = bodies.get(body) or _plain(k.bodies[body])
+            if not any(m.get("member") == member for m in brec.get("members", [])):
+                brec.setdefault("members", []).append({"member": member, "status": "planned"})
+            bodies[body] = _add_source(brec, source, [st.sentence])
+    return agreements, bodies
+
+
+def _bodies_named(x: Extraction, k: Knowledge, source: str, bodies: dict[str, dict[str, Any]]) -> None:
+    """Adds to ``bodies`` each body named in a statement's sentence, with a claim of the topics
+    the source gives it (the topics of that sentence's statements)."""
+    for m in x.mentions:
+        if m.kind != "body" or not m.id or m.ids[0] in bodies:
+            continue
+        sentence = x.document.sentence_at(m.start)
+        topics = sorted({t for st in x.statements if st.sentence.start == sentence.start for t in st.topics})
+        if topics:
+            brec = _plain(k.bodies[m.ids[0]])
+            bodies[m.ids[0]] = _add_source(brec, source, [sentence], {"topics": topics})
 
 
 def check_record(kind: str, record: dict[str, Any]) -> str | None:
@@ -327,34 +358,37 @@ def diff(draft: dict[str, Any], k: Knowledge) -> list[str]:
             lines.append(f"! {kind}: expected a list of records, found {type(records).__name__}")
             continue
         for rec in records:
-            if not isinstance(rec, dict):
-                lines.append(f"! {kind} {_short(rec)}: expected a record (a mapping with an 'id')")
-                continue
-            rid = rec.get("id")
-            problem = check_record(kind, rec)
-            if problem:
-                lines.append(f"! {kind} {rid}: {problem}")
-                continue
-            old = existing[kind].get(rid) if isinstance(rid, str) else None  # the schema wants str ids
-            if old is None:
-                lines.append(f"+ {kind} {rid}")
-                continue
-            new = _plain(r.KINDS[kind].model_validate(rec))
-            before = _plain(old)
-            changed = [f for f in sorted(set(new) | set(before)) if new.get(f) != before.get(f)]
-            if not changed:
-                lines.append(f"= {kind} {rid}")
-            for f in changed:
-                old_v, new_v = before.get(f), new.get(f)
-                if isinstance(old_v, list) and isinstance(new_v, list):
-                    added = [v for v in new_v if v not in old_v]
-                    removed = [v for v in old_v if v not in new_v]
-                    parts = ([f"adds {_short(added)}"] if added else []) + (
-                        [f"removes {_short(removed)}"] if removed else [])
-                    lines.append(f"~ {kind} {rid}: {f}: {'; '.join(parts) or 'reordered'}")
-                else:
-                    lines.append(f"~ {kind} {rid}: {f}: {_short(old_v)} → {_short(new_v)}")
+            lines += _diff_record(kind, rec, existing[kind])
     return lines
+
+
+def _diff_record(kind: str, rec: Any, existing: dict[str, Any]) -> list[str]:
+    """The :func:`diff` lines of one drafted record of ``kind`` against the graph's records by id."""
+    if not isinstance(rec, dict):
+        return [f"! {kind} {_short(rec)}: expected a record (a mapping with an 'id')"]
+    rid = rec.get("id")
+    problem = check_record(kind, rec)
+    if problem:
+        return [f"! {kind} {rid}: {problem}"]
+    old = existing.get(rid) if isinstance(rid, str) else None  # the schema wants str ids
+    if old is None:
+        return [f"+ {kind} {rid}"]
+    new = _plain(r.KINDS[kind].model_validate(rec))
+    before = _plain(old)
+    changed = [f for f in sorted(set(new) | set(before)) if new.get(f) != before.get(f)]
+    if not changed:
+        return [f"= {kind} {rid}"]
+    return [f"~ {kind} {rid}: {f}: {_change(before.get(f), new.get(f))}" for f in changed]
+
+
+def _change(old: Any, new: Any) -> str:
+    """A field's change: the items a list adds and removes (or "reordered"), else ``old → new``."""
+    if isinstance(old, list) and isinstance(new, list):
+        added = [v for v in new if v not in old]
+        removed = [v for v in old if v not in new]
+        parts = ([f"adds {_short(added)}"] if added else []) + ([f"removes {_short(removed)}"] if removed else [])
+        return "; ".join(parts) or "reordered"
+    return f"{_short(old)} → {_short(new)}"
 
 
 def _short(value: Any, limit: int = 100) -> str:

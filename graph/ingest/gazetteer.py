@@ -207,27 +207,37 @@ class Gazetteer:
                     yield variant, "variant"
 
     def _variants(self, entity: Entity, tag: str, text: str) -> Iterable[str]:
+        """Other spellings of a name ``text`` (label in language ``tag``) that texts use."""
         latin = bool(_LATIN.match(text))
         if latin:
-            for vowel, spellings in self.common.long_vowels.items():
-                if vowel in text.lower():
-                    for s in spellings:
-                        yield re.sub(vowel, s, text, flags=re.IGNORECASE)
+            yield from self._long_vowel_spellings(text)
         if entity.kind == "person" and latin and tag in ("en", "de"):
-            parts = text.split()
-            if len(parts) == 2:
-                yield f"{parts[1]} {parts[0]}"  # family-first or given-first order
-            if entity.country == "kr" and len(parts) >= 2:
-                given = " ".join(parts[1:])
-                family = self._korean_family(entity)
-                for roman in [parts[0], *self.common.korean_surname_romanisations.get(family or "", [])]:
-                    for form in {given, given.replace("-", ""), given.replace("-", " ")}:
-                        if (roman, form) != (parts[0], given):
-                            yield f"{roman} {form}"
+            yield from self._person_orders(entity, text)
         if entity.kind == "place" and entity.place_kind in ("City", "Region") and not latin:
             for suffix in ("시", "현", "도", "군", "市", "県", "府", "都", "道"):
                 if text.endswith(suffix) and len(text) - len(suffix) >= 2:
-                    yield text[: -len(suffix)]
+                    yield text[: -len(suffix)]  # "나라시" → "나라", "奈良県" → "奈良"
+
+    def _long_vowel_spellings(self, text: str) -> Iterable[str]:
+        """Each long vowel of a romanised name written each common way ("Ōno" → "Ono", "Ohno")."""
+        for vowel, spellings in self.common.long_vowels.items():
+            if vowel in text.lower():
+                for s in spellings:
+                    yield re.sub(vowel, s, text, flags=re.IGNORECASE)
+
+    def _person_orders(self, entity: Entity, text: str) -> Iterable[str]:
+        """A romanised person's name in the other order and, for Koreans, with the family name's
+        other romanisations and the given name joined, hyphenated or spaced."""
+        parts = text.split()
+        if len(parts) == 2:
+            yield f"{parts[1]} {parts[0]}"  # family-first or given-first order
+        if entity.country == "kr" and len(parts) >= 2:
+            given = " ".join(parts[1:])
+            family = self._korean_family(entity)
+            for roman in [parts[0], *self.common.korean_surname_romanisations.get(family or "", [])]:
+                for form in {given, given.replace("-", ""), given.replace("-", " ")}:
+                    if (roman, form) != (parts[0], given):
+                        yield f"{roman} {form}"
 
     def _korean_family(self, entity: Entity) -> str | None:
         name = entity.labels.get("ko")

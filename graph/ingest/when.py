@@ -119,46 +119,59 @@ def find_dates(text: str, lang: str, reference: dt.date | None) -> list[FoundDat
 
 def _resolve(m: re.Match[str], lang: str, parse: bool, year_offset: int | None,
              reference: dt.date | None) -> PartialDate | None:
+    """The date a match of a date rule names: parsed by dateparser (``parse``), else from its
+    named groups (year, month or monthnum, day, weekday, relative); relative forms count
+    from ``reference`` (None: not resolved), ``year_offset`` years from its year."""
     groups = {k: v for k, v in m.groupdict().items() if v}
     if parse:
-        data = _parser(lang).get_date_data(m.group())
-        if data.date_obj is None:
-            return None
-        day = data.date_obj.date()
-        precision = data.period if data.period in ("day", "month", "year") else "day"
-        if "day" in groups and precision != "day":
-            precision = "day"
-        return PartialDate.parse(day.isoformat()[: {"day": 10, "month": 7, "year": 4}[precision]])
+        return _parsed(m.group(), lang, "day" in groups)
     month = None
     if "month" in groups:
         month = _names(lang, _MONTHS).get(groups["month"].lower())
     if "monthnum" in groups:
         month = int(groups["monthnum"])
+    day = int(groups["day"]) if "day" in groups else None
     if "year" in groups:
         year = int(groups["year"])
-        if month is None:
-            return PartialDate.parse(f"{year:04d}")
-        return _date(year, month, int(groups["day"]) if "day" in groups else None)
+        return PartialDate.parse(f"{year:04d}") if month is None else _date(year, month, day)
     if reference is None:
         return None
     if "weekday" in groups:
-        weekday = _names(lang, _WEEKDAYS).get(groups["weekday"].lower())
-        if weekday is None:
-            return None
-        back = (reference.weekday() - (weekday - 1)) % 7
-        return PartialDate.parse((reference - dt.timedelta(days=back)).isoformat())
+        return _last_weekday(_names(lang, _WEEKDAYS).get(groups["weekday"].lower()), reference)
     if "relative" in groups:
         offset = _relative_days(lang).get(groups["relative"].lower())
-        if offset is None:
-            return None
-        return PartialDate.parse((reference + dt.timedelta(days=offset)).isoformat())
+        return None if offset is None else PartialDate.parse((reference + dt.timedelta(days=offset)).isoformat())
+    return _from_reference(month, day, year_offset, reference)
+
+
+def _parsed(text: str, lang: str, has_day: bool) -> PartialDate | None:
+    """``text`` read by dateparser at the precision it gives (day when the rule matched a day)."""
+    data = _parser(lang).get_date_data(text)
+    if data.date_obj is None:
+        return None
+    precision = data.period if data.period in ("day", "month", "year") else "day"
+    if has_day:
+        precision = "day"
+    return PartialDate.parse(data.date_obj.date().isoformat()[: {"day": 10, "month": 7, "year": 4}[precision]])
+
+
+def _last_weekday(weekday: int | None, reference: dt.date) -> PartialDate | None:
+    """The last day on or before ``reference`` that is ``weekday`` (1 = Monday), or None."""
+    if weekday is None:
+        return None
+    back = (reference.weekday() - (weekday - 1)) % 7
+    return PartialDate.parse((reference - dt.timedelta(days=back)).isoformat())
+
+
+def _from_reference(month: int | None, day: int | None, year_offset: int | None,
+                    reference: dt.date) -> PartialDate | None:
+    """A date without its year (or month) completed from ``reference``: the year
+    ``year_offset`` from the reference's, else the latest such date not after it."""
     if month is not None:
         if year_offset is not None:
-            return _date(reference.year + year_offset, month, int(groups["day"]) if "day" in groups else None)
-        year = reference.year if month <= reference.month else reference.year - 1
-        return _date(year, month, int(groups["day"]) if "day" in groups else None)
-    if "day" in groups:
-        day = int(groups["day"])
+            return _date(reference.year + year_offset, month, day)
+        return _date(reference.year if month <= reference.month else reference.year - 1, month, day)
+    if day is not None:
         year, month_ = reference.year, reference.month
         if day > reference.day:
             year, month_ = (year, month_ - 1) if month_ > 1 else (year - 1, 12)
