@@ -27,11 +27,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from kjgraph import records as r
+
+if TYPE_CHECKING:
+    from rdflib import URIRef
 
 #: A place in a record: field names (as written in the YAML) and list indices.
 Path = tuple[str | int, ...]
@@ -174,13 +178,13 @@ def parts(record: BaseModel, path: Path = ()) -> Iterator[tuple[Path, BaseModel]
                     yield from parts(item, (*path, name, i))
 
 
-def references(record: BaseModel) -> Iterator[tuple[Path, Link, str]]:
-    """Every id ``record`` holds in a link field, nested parts included, in field order.
+def references(record: BaseModel, *, nested: bool = True) -> Iterator[tuple[Path, Link, str]]:
+    """Every id ``record`` holds in a link field, in field order; its parts' too if ``nested``.
 
     Yields ``(path, link, id)``; ``path`` locates the id in the data (``("participants",
     0, "person")``) for :class:`kjgraph.loader.Located`.
     """
-    for path, part in parts(record):
+    for path, part in parts(record) if nested else [((), record)]:
         links = links_of(type(part))
         for name, value in _fields(part):
             link = links.get(name)
@@ -205,7 +209,8 @@ def spans(record: BaseModel) -> Iterator[tuple[Path, Order, Any, Any]]:
                 yield (*path, order.last), order, first, last
 
 
-def expand(curie: str) -> Any:
+@cache
+def expand(curie: str) -> URIRef:
     """The IRI (an ``rdflib.URIRef``) of a CURIE of :data:`LINKS`.
 
     Raises KeyError for an unknown prefix; a ``kjo:`` term the ontology lacks raises too.
@@ -220,4 +225,5 @@ def expand(curie: str) -> Any:
     prefix, _, local = curie.partition(":")
     namespaces: dict[str, Any] = {"kjo": KJO, "schema": SDO, "dcterms": DCTERMS, "org": ORG,
                                   "skos": SKOS, "sem": SEM}
-    return namespaces[prefix][local]
+    iri: URIRef = namespaces[prefix][local]
+    return iri
