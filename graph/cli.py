@@ -301,6 +301,7 @@ def docs(out: Path, lang: str) -> None:
 # modules it imports).
 LAZY_COMMANDS: dict[str, str] = {
     "analyze": "kjgraph.commands.analyze:analyze",
+    "data-schema": "kjgraph.commands.data:data_schema_command",
     "ingest": "kjgraph.commands.data:ingest_command",
     "load": "kjgraph.commands.data:load_command",
     "plot": "kjgraph.commands.plot:plot",

@@ -29,6 +29,8 @@ from ruamel.yaml.reader import ReaderError
 
 from kjgraph import records as r
 from kjgraph.errors import DataError, DataProblem
+from kjgraph.mapping import Path as FieldPath
+from kjgraph.mapping import references, spans
 from kjgraph.resources import data_dir
 
 
@@ -384,7 +386,6 @@ LEDGER_SINCE = dt.date(1965, 1, 1)
 _SINGULAR = {"people": "person", "bodies": "body", "series": "series", "places": "place",
              "events": "event", "agreements": "agreement", "sources": "source", "topics": "topic",
              "tenures": "tenure", "offices": "office", "coverage": "coverage record"}
-_PLACE = ("places",)
 
 
 def leader_tenures(catalog: Catalog, event: r.Event) -> dict[str, r.Tenure]:
@@ -410,176 +411,119 @@ def is_leader_level(catalog: Catalog, event: r.Event) -> bool:
     return "kr" in leaders and "jp" in leaders
 
 
+@dataclass
+class _Checks:
+    """The problems found by :func:`check_references`, each at its record's field."""
+
+    catalog: Catalog
+    problems: list[DataProblem] = field(default_factory=list)
+    warnings: list[DataProblem] = field(default_factory=list)
+
+    @property
+    def completeness(self) -> list[DataProblem]:
+        """Where the completeness checks of the ledger go (:data:`COMPLETENESS_IS_ERROR`)."""
+        return self.problems if COMPLETENESS_IS_ERROR else self.warnings
+
+    def report(self, kind: str, rid: str, path: FieldPath, message: str,
+               to: list[DataProblem] | None = None) -> None:
+        """Add ``message`` at ``path`` of record ``rid`` of ``kind`` (to ``problems`` by default)."""
+        loc = self.catalog.where[(kind, rid)]
+        field_name = ".".join(map(str, path)) or "(record)"
+        (self.problems if to is None else to).append(
+            DataProblem(loc.file, loc.line(*path), field_name, f"{message} (record {rid!r})"))
+
+    def links(self, kind: str, rid: str, record: BaseModel) -> None:
+        """Check the references and spans :mod:`kjgraph.mapping` declares for ``record``."""
+        for path, link, target in references(record):
+            if not any(target in self.catalog.of_kind(k) for k in link.targets):
+                kinds = " or ".join(_SINGULAR.get(k, k) for k in link.targets)
+                loc = self.catalog.where[(kind, rid)]
+                self.problems.append(DataProblem(
+                    loc.file, loc.line(*path), ".".join(map(str, path)),
+                    f"unknown {kinds} {target!r} (record {rid!r}); "
+                    f"add it to {'/'.join(link.targets)} data or fix the id"))
+                continue
+            place = self.catalog.places.get(target) if link.country else None
+            if place is not None and place.kind != "Country":
+                self.report(kind, rid, path, f"{link.country} must be a country, found the "
+                                             f"{place.kind.lower()} {target!r}; give the id of a "
+                                             f"place of kind Country")
+        for path, order, first, last in spans(record):
+            if last.latest < first.earliest:
+                self.report(kind, rid, path, f"{order.what}: {last} is before {first}")
+
+
 def check_references(catalog: Catalog) -> list[DataProblem]:
     """Check every reference between records, the order of related dates and the ledger.
 
+    The references and date spans are those :mod:`kjgraph.mapping` declares; the checks
+    particular to a kind (venues, containers, capacities, the coverage ledger) follow.
     Returns the errors. Problems that do not stop a build (the completeness of the coverage
     ledger while :data:`COMPLETENESS_IS_ERROR` is False, and data matters for the curators)
     are stored in ``catalog.warnings``.
     """
-    problems: list[DataProblem] = []
-    warnings: list[DataProblem] = []
-    completeness = problems if COMPLETENESS_IS_ERROR else warnings
-
-    def where(kind: str, rid: str) -> Located:
-        return catalog.where[(kind, rid)]
-
-    def report(kind: str, rid: str, path: tuple[str | int, ...], message: str,
-               to: list[DataProblem] | None = None) -> None:
-        loc = where(kind, rid)
-        field_name = ".".join(map(str, path)) or "(record)"
-        (problems if to is None else to).append(
-            DataProblem(loc.file, loc.line(*path), field_name, f"{message} (record {rid!r})"))
-
-    def ref(kind: str, rid: str, path: tuple[str | int, ...], target: str | None,
-            expected: tuple[str, ...]) -> bool:
-        if target is None:
-            return False
-        if any(target in catalog.of_kind(k) for k in expected):
-            return True
-        kinds = " or ".join(_SINGULAR.get(k, k) for k in expected)
-        loc = where(kind, rid)
-        problems.append(DataProblem(loc.file, loc.line(*path), ".".join(map(str, path)),
-                                    f"unknown {kinds} {target!r} (record {rid!r}); "
-                                    f"add it to {'/'.join(expected)} data or fix the id"))
-        return False
-
-    def country(kind: str, rid: str, path: tuple[str | int, ...], target: str | None,
-                what: str, *, bodies: bool = False) -> None:
-        """A reference that must name a country (or, with ``bodies``, a body)."""
-        if not ref(kind, rid, path, target, ("places", "bodies") if bodies else _PLACE):
-            return
-        place = catalog.places.get(target or "")
-        if place is not None and place.kind != "Country":
-            report(kind, rid, path, f"{what} must be a country, found the {place.kind.lower()} "
-                                    f"{target!r}; give the id of a place of kind Country")
-
-    def order(kind: str, rid: str, path: str, first: Any, second: Any, what: str) -> None:
-        if first is not None and second is not None and second.latest < first.earliest:
-            report(kind, rid, (*path.split("."),), f"{what}: {second} is before {first}")
-
+    checks = _Checks(catalog)
     for kind in r.KINDS:
-        for rid, record in catalog.of_kind(kind).items():
-            for i, source in enumerate(getattr(record, "sources", []) or []):
-                ref(kind, rid, ("sources", i), source, ("sources",))
+        if kind != "coverage":  # the ledger is checked once everything it reads resolves
+            for rid, record in catalog.of_kind(kind).items():
+                checks.links(kind, rid, record)
     for rid, place in catalog.places.items():
-        ref("places", rid, ("in",), place.in_, _PLACE)
         if place.kind in ("City", "Site") and (place.lat is None or place.long is None):
-            report("places", rid, ("lat",), f"a {place.kind.lower()} needs WGS84 'lat' and 'long'")
-    for rid, person in catalog.people.items():
-        country("people", rid, ("country",), person.country, "a nationality ('country')")
-        order("people", rid, "died", person.born, person.died, "death before birth")
-    for rid, office in catalog.offices.items():
-        country("offices", rid, ("country",), office.country, "an office's country")
-    for rid, tenure in catalog.tenures.items():
-        ref("tenures", rid, ("person",), tenure.person, ("people",))
-        ref("tenures", rid, ("office",), tenure.office, ("offices",))
-        order("tenures", rid, "end", tenure.start, tenure.end, "term ends before it starts")
+            checks.report("places", rid, ("lat",), f"a {place.kind.lower()} needs WGS84 'lat' and 'long'")
     for rid, event in catalog.events.items():
-        _check_event(catalog, rid, event, ref, country, order, report, warnings)
-    for rid, agreement in catalog.agreements.items():
-        for i, party in enumerate(agreement.parties):
-            country("agreements", rid, ("parties", i), party, "a party to an agreement")
-        for i, signer in enumerate(agreement.signatories):
-            ref("agreements", rid, ("signatories", i), signer, ("people",))
-        ref("agreements", rid, ("signed_at",), agreement.signed_at, _PLACE)
-        ref("agreements", rid, ("agreed_at",), agreement.agreed_at, ("events",))
-        for i, topic in enumerate(agreement.topics):
-            ref("agreements", rid, ("topics", i), topic, ("topics",))
-        order("agreements", rid, "in_force", agreement.signed, agreement.in_force,
-              "entry into force before signing")
-        order("agreements", rid, "terminated", agreement.signed, agreement.terminated,
-              "termination before signing")
-    for rid, body in catalog.bodies.items():
-        country("bodies", rid, ("country",), body.country, "a government body's country")
-        country("bodies", rid, ("led_by",), body.led_by, "a body's leader", bodies=True)
-        for i, founder in enumerate(body.established_by):
-            country("bodies", rid, ("established_by", i), founder, "a body's founder", bodies=True)
-        for i, member in enumerate(body.members):
-            country("bodies", rid, ("members", i, "member"), member.member, "a body's member",
-                    bodies=True)
-        for i, topic in enumerate(body.topics):
-            ref("bodies", rid, ("topics", i), topic, ("topics",))
-        for i, claim in enumerate(body.claims):
-            for j, source in enumerate(claim.sources):
-                ref("bodies", rid, ("claims", i, "sources", j), source, ("sources",))
-            for j, subject in enumerate(claim.topics):
-                ref("bodies", rid, ("claims", i, "topics", j), subject, ("topics",))
-    for rid, concept in catalog.topics.items():
-        for i, broader in enumerate(concept.broader):
-            ref("topics", rid, ("broader", i), broader, ("topics",))
-    for rid, series in catalog.series.items():
-        for i, phase in enumerate(series.phases):
-            order("series", rid, f"phases.{i}.end", phase.start, phase.end,
-                  "phase ends before it starts")
-            for j, source in enumerate(phase.sources):
-                ref("series", rid, ("phases", i, "sources", j), source, ("sources",))
-    if not problems:  # the ledger checks read events and tenures whose references resolve
-        _check_ledger(catalog, ref, report, completeness)
-        _check_visits(catalog, report, completeness)
-    catalog.warnings = sorted(warnings)
-    return problems
+        _check_event(checks, rid, event)
+    if not checks.problems:  # the ledger checks read events and tenures whose references resolve
+        for rid, ledger in catalog.coverage.items():
+            checks.links("coverage", rid, ledger)
+        _check_ledger(checks)
+        _check_visits(checks)
+    catalog.warnings = sorted(checks.warnings)
+    return checks.problems
 
 
-def _check_event(catalog: Catalog, rid: str, event: r.Event, ref: Any, country: Any, order: Any,
-                 report: Any, warnings: list[DataProblem]) -> None:
-    ref("events", rid, ("place",), event.place, _PLACE)
-    ref("events", rid, ("series",), event.series, ("series",))
-    ref("events", rid, ("reciprocates",), event.reciprocates, ("events",))
-    ref("events", rid, ("first_visit_during",), event.first_visit_during, ("tenures",))
-    for i, topic in enumerate(event.topics):
-        ref("events", rid, ("topics", i), topic, ("topics",))
-    for i, target in enumerate(event.refers_to):
-        ref("events", rid, ("refers_to", i), target, ("events", "agreements", "bodies"))
-    for i, member in enumerate(event.countries):
-        country("events", rid, ("countries", i), member, "a country of a gathering")
-    order("events", rid, "end", event.start, event.end, "event ends before it starts")
-    if ref("events", rid, ("venue",), event.venue, _PLACE):
-        venue = catalog.places[event.venue or ""]
-        if venue.kind != "Site":
-            report("events", rid, ("venue",), f"a venue is a place of kind Site, found the "
-                                              f"{venue.kind.lower()} {venue.id!r}; use 'place' for it")
-        elif event.place is None:
-            report("events", rid, ("venue",), "an event with a 'venue' needs its 'place' (the city "
-                                              "the venue is in)")
-        elif event.place not in _containers(catalog, venue.id):
-            report("events", rid, ("venue",), f"the venue {venue.id!r} is not in the event's place "
-                                              f"{event.place!r}; give the site 'in: {event.place}' "
-                                              f"or correct the place")
-    if ref("events", rid, ("part_of",), event.part_of, ("events",)):
-        _check_container(catalog, rid, event, report)
+def _check_event(checks: _Checks, rid: str, event: r.Event) -> None:
+    """What an event's references must satisfy beyond resolving: venue, container, capacities."""
+    catalog = checks.catalog
+    if event.venue in catalog.places:
+        _check_venue(checks, rid, event, catalog.places[event.venue or ""])
+    if event.part_of in catalog.events:
+        _check_container(checks, rid, event)
     for i, part in enumerate(event.participants):
-        path = ("participants", i)
-        ref("events", rid, (*path, "person"), part.person, ("people",))
-        country("events", rid, (*path, "country"), part.country, "the country a participant "
-                                                                   "represents")
-        ref("events", rid, (*path, "capacity"), part.capacity, ("tenures",))
-        ref("events", rid, (*path, "office"), part.office, ("offices",))
         tenure = catalog.tenures.get(part.capacity or "")
-        if tenure is not None:
-            if tenure.person != part.person:
-                report("events", rid, (*path, "capacity"),
-                       f"tenure {tenure.id!r} belongs to {tenure.person!r}, not {part.person!r}")
-            elif not _within(event.first_day, tenure):
-                report("events", rid, (*path, "capacity"),
-                       f"event date {event.first_day} is outside tenure {tenure.id!r} "
-                       f"({tenure.start}–{tenure.end or 'today'})")
-    for i, claim in enumerate(event.claims):
-        ref("events", rid, ("claims", i, "place"), claim.place, _PLACE)
-        for j, source in enumerate(claim.sources):
-            ref("events", rid, ("claims", i, "sources", j), source, ("sources",))
-        for j, part in enumerate(claim.participants):
-            ref("events", rid, ("claims", i, "participants", j, "person"), part.person, ("people",))
-    if event.kind in r.MEETING_KINDS:
-        for i, part in enumerate(event.participants):
-            person = catalog.people.get(part.person)
-            nation = part.country or (person.country if person else None)
-            if nation and nation not in ("kr", "jp"):
-                report("events", rid, ("participants", i, "person"),
-                       f"a {event.kind} is a bilateral meeting of Korea and Japan, but "
-                       f"{part.person!r} takes part for {nation!r}; a meeting of three or more "
-                       f"countries is a Gathering (with 'countries'), and a bilateral held at it "
-                       f"its own record 'part_of' it", to=warnings)
+        if tenure is None:
+            continue
+        if tenure.person != part.person:
+            checks.report("events", rid, ("participants", i, "capacity"),
+                          f"tenure {tenure.id!r} belongs to {tenure.person!r}, not {part.person!r}")
+        elif not _within(event.first_day, tenure):
+            checks.report("events", rid, ("participants", i, "capacity"),
+                          f"event date {event.first_day} is outside tenure {tenure.id!r} "
+                          f"({tenure.start}–{tenure.end or 'today'})")
+    if event.kind not in r.MEETING_KINDS:
+        return
+    for i, part in enumerate(event.participants):
+        person = catalog.people.get(part.person)
+        nation = part.country or (person.country if person else None)
+        if nation and nation not in ("kr", "jp"):
+            checks.report("events", rid, ("participants", i, "person"),
+                          f"a {event.kind} is a bilateral meeting of Korea and Japan, but "
+                          f"{part.person!r} takes part for {nation!r}; a meeting of three or more "
+                          f"countries is a Gathering (with 'countries'), and a bilateral held at it "
+                          f"its own record 'part_of' it", to=checks.warnings)
+
+
+def _check_venue(checks: _Checks, rid: str, event: r.Event, venue: r.Place) -> None:
+    """A venue is a Site within the event's place."""
+    if venue.kind != "Site":
+        checks.report("events", rid, ("venue",), f"a venue is a place of kind Site, found the "
+                                                 f"{venue.kind.lower()} {venue.id!r}; use 'place' for it")
+    elif event.place is None:
+        checks.report("events", rid, ("venue",), "an event with a 'venue' needs its 'place' (the city "
+                                                 "the venue is in)")
+    elif event.place not in _containers(checks.catalog, venue.id):
+        checks.report("events", rid, ("venue",), f"the venue {venue.id!r} is not in the event's place "
+                                                 f"{event.place!r}; give the site 'in: {event.place}' "
+                                                 f"or correct the place")
 
 
 def _containers(catalog: Catalog, place_id: str) -> list[str]:
@@ -592,8 +536,9 @@ def _containers(catalog: Catalog, place_id: str) -> list[str]:
     return chain
 
 
-def _check_container(catalog: Catalog, rid: str, event: r.Event, report: Any) -> None:
+def _check_container(checks: _Checks, rid: str, event: r.Event) -> None:
     """``part_of``: no cycles, no meeting inside a meeting, dates inside the container's."""
+    catalog, report = checks.catalog, checks.report
     container = catalog.events[event.part_of or ""]
     seen = {rid}
     step: r.Event | None = container
@@ -630,86 +575,115 @@ def _overlap(a: r.Tenure, b: r.Tenure) -> tuple[dt.date, dt.date] | None:
     return (start, end) if start <= end else None
 
 
-def _check_ledger(catalog: Catalog, ref: Any, report: Any,
-                  completeness: list[DataProblem]) -> None:
-    """The coverage ledger: every entry resolves; every record and pair is accounted for."""
-    leader_country = {o.id: o.country for o in catalog.offices.values() if o.leader}
+def _leader_country(catalog: Catalog) -> dict[str, str]:
+    """The country (``kr``, ``jp``) of each leader's office, by office id."""
+    return {o.id: o.country for o in catalog.offices.values() if o.leader}
+
+
+def _check_ledger(checks: _Checks) -> None:
+    """The coverage ledger: every entry resolves; every record and pair is accounted for.
+
+    Runs once every reference resolves (the ledger's own were checked by
+    :meth:`_Checks.links`): an unknown tenure or event is skipped here.
+    """
+    catalog = checks.catalog
     pairs: dict[tuple[str, str], str] = {}
     entered: dict[str, tuple[str, int]] = {}
     for rid, ledger in catalog.coverage.items():
-        sides = {}
-        for side, code in (("korea", "kr"), ("japan", "jp")):
-            target = getattr(ledger, side)
-            if not ref("coverage", rid, (side,), target, ("tenures",)):
-                continue
-            tenure = catalog.tenures[target]
-            if leader_country.get(tenure.office) != code:
-                report("coverage", rid, (side,), f"{side!r} is a tenure of the leader of "
-                                                 f"{'the Republic of Korea' if code == 'kr' else 'Japan'}"
-                                                 f", found {target!r} (office {tenure.office!r})")
-                continue
-            sides[side] = tenure
+        sides = _ledger_sides(checks, rid, ledger)
         if len(sides) == 2:
-            korea, japan = sides["korea"], sides["japan"]
-            if _overlap(korea, japan) is None:
-                report("coverage", rid, ("japan",), f"the tenures {korea.id!r} and {japan.id!r} "
-                                                    f"do not overlap in time")
-            key = (korea.id, japan.id)
-            if key in pairs:
-                first = catalog.where[("coverage", pairs[key])]
-                report("coverage", rid, ("korea",), f"the pair of administrations is already "
-                                                    f"covered by {pairs[key]!r} at "
-                                                    f"{first.file}:{first.line('id')}")
-            pairs.setdefault(key, rid)
-        for i, source in enumerate(ledger.chronologies):
-            ref("coverage", rid, ("chronologies", i), source, ("sources",))
+            _check_pair(checks, rid, sides["korea"], sides["japan"], pairs)
         previous = None
         for i, entry in enumerate(ledger.entries):
-            path: tuple[str | int, ...] = ("entries", i)
             if previous is not None and entry.date.earliest < previous.earliest:
-                report("coverage", rid, (*path, "date"), f"entries go in date order: {entry.date} "
-                                                         f"follows {previous}")
+                checks.report("coverage", rid, ("entries", i, "date"), f"entries go in date order: "
+                                                                       f"{entry.date} follows {previous}")
             previous = entry.date
-            for j, source in enumerate(entry.sources):
-                ref("coverage", rid, (*path, "sources", j), source, ("sources",))
-            if entry.record is None or not ref("coverage", rid, (*path, "record"), entry.record,
-                                               ("events",)):
-                continue
-            event = catalog.events[entry.record]
-            if event.kind != entry.kind:
-                report("coverage", rid, (*path, "kind"), f"the entry says {entry.kind}, but "
-                                                         f"{event.id!r} is a {event.kind}")
-            if not (event.first_day.earliest <= entry.date.earliest
-                    and entry.date.latest <= event.last_day.latest):
-                report("coverage", rid, (*path, "date"), f"the entry's date {entry.date} is not "
-                                                         f"the date of {event.id!r} "
-                                                         f"({event.first_day})")
-            if len(sides) == 2:
-                persons = {p.person for p in event.participants}
-                for side, tenure in sides.items():
-                    if tenure.person not in persons:
-                        report("coverage", rid, (*path, "record"),
-                               f"{event.id!r} does not have {tenure.person!r} (the {side} side "
-                               f"of this pair) among its participants")
-                    elif not _within(event.first_day, tenure):
-                        report("coverage", rid, (*path, "record"),
-                               f"{event.id!r} ({event.first_day}) lies outside the tenure "
-                               f"{tenure.id!r}; it belongs to another pair's ledger record")
-            if entry.record in entered:
-                other, j = entered[entry.record]
-                report("coverage", rid, (*path, "record"),
-                       f"{entry.record!r} is already in the ledger ({other!r}, entry {j}); "
-                       f"each record appears in exactly one entry")
-            entered.setdefault(entry.record, (rid, i))
-    # Completeness: every leaders' meeting and call is in the ledger ...
+            if entry.record in catalog.events:
+                _check_entry(checks, rid, i, entry, sides, entered)
+    _check_ledger_complete(checks, entered, pairs)
+
+
+def _ledger_sides(checks: _Checks, rid: str, ledger: r.Coverage) -> dict[str, r.Tenure]:
+    """The ledger's ``korea`` and ``japan`` tenures that are tenures of each country's leader."""
+    leader_country = _leader_country(checks.catalog)
+    sides = {}
+    for side, code in (("korea", "kr"), ("japan", "jp")):
+        target = getattr(ledger, side)
+        tenure = checks.catalog.tenures.get(target)
+        if tenure is None:
+            continue
+        if leader_country.get(tenure.office) != code:
+            checks.report("coverage", rid, (side,),
+                          f"{side!r} is a tenure of the leader of "
+                          f"{'the Republic of Korea' if code == 'kr' else 'Japan'}"
+                          f", found {target!r} (office {tenure.office!r})")
+            continue
+        sides[side] = tenure
+    return sides
+
+
+def _check_pair(checks: _Checks, rid: str, korea: r.Tenure, japan: r.Tenure,
+                pairs: dict[tuple[str, str], str]) -> None:
+    """The two tenures overlap, and no other ledger record covers the pair (``pairs`` grows)."""
+    if _overlap(korea, japan) is None:
+        checks.report("coverage", rid, ("japan",), f"the tenures {korea.id!r} and {japan.id!r} "
+                                                   f"do not overlap in time")
+    key = (korea.id, japan.id)
+    if key in pairs:
+        first = checks.catalog.where[("coverage", pairs[key])]
+        checks.report("coverage", rid, ("korea",), f"the pair of administrations is already "
+                                                   f"covered by {pairs[key]!r} at "
+                                                   f"{first.file}:{first.line('id')}")
+    pairs.setdefault(key, rid)
+
+
+def _check_entry(checks: _Checks, rid: str, i: int, entry: r.CoverageEntry,
+                 sides: dict[str, r.Tenure], entered: dict[str, tuple[str, int]]) -> None:
+    """A ledger entry's ``record``: its kind and date, the pair's leaders, entered once."""
+    path: FieldPath = ("entries", i)
+    record = entry.record or ""
+    event = checks.catalog.events[record]
+    if event.kind != entry.kind:
+        checks.report("coverage", rid, (*path, "kind"), f"the entry says {entry.kind}, but "
+                                                        f"{event.id!r} is a {event.kind}")
+    if not (event.first_day.earliest <= entry.date.earliest
+            and entry.date.latest <= event.last_day.latest):
+        checks.report("coverage", rid, (*path, "date"), f"the entry's date {entry.date} is not "
+                                                        f"the date of {event.id!r} "
+                                                        f"({event.first_day})")
+    if len(sides) == 2:
+        persons = {p.person for p in event.participants}
+        for side, tenure in sides.items():
+            if tenure.person not in persons:
+                checks.report("coverage", rid, (*path, "record"),
+                              f"{event.id!r} does not have {tenure.person!r} (the {side} side "
+                              f"of this pair) among its participants")
+            elif not _within(event.first_day, tenure):
+                checks.report("coverage", rid, (*path, "record"),
+                              f"{event.id!r} ({event.first_day}) lies outside the tenure "
+                              f"{tenure.id!r}; it belongs to another pair's ledger record")
+    if record in entered:
+        other, j = entered[record]
+        checks.report("coverage", rid, (*path, "record"),
+                      f"{record!r} is already in the ledger ({other!r}, entry {j}); "
+                      f"each record appears in exactly one entry")
+    entered.setdefault(record, (rid, i))
+
+
+def _check_ledger_complete(checks: _Checks, entered: dict[str, tuple[str, int]],
+                           pairs: dict[tuple[str, str], str]) -> None:
+    """Every leaders' meeting and call is in the ledger, and every pair of administrations
+    that overlapped since :data:`LEDGER_SINCE` has a ledger record."""
+    catalog = checks.catalog
     for rid, event in catalog.events.items():
         if event.kind in r.LEDGER_KINDS and rid not in entered and is_leader_level(catalog, event):
-            report("events", rid, ("kind",),
-                   f"the leaders' {event.kind} is in no coverage ledger entry; add "
-                   f"'{{date: \"{event.first_day}\", kind: {event.kind}, record: {rid}}}' to the "
-                   f"ledger record of its pair of administrations (graph/data/coverage/)",
-                   to=completeness)
-    # ... and every pair of administrations that overlapped since 1965 has a ledger record.
+            checks.report("events", rid, ("kind",),
+                          f"the leaders' {event.kind} is in no coverage ledger entry; add "
+                          f"'{{date: \"{event.first_day}\", kind: {event.kind}, record: {rid}}}' to the "
+                          f"ledger record of its pair of administrations (graph/data/coverage/)",
+                          to=checks.completeness)
+    leader_country = _leader_country(catalog)
     korean = [t for t in catalog.tenures.values() if leader_country.get(t.office) == "kr"]
     japanese = [t for t in catalog.tenures.values() if leader_country.get(t.office) == "jp"]
     for kr in sorted(korean, key=lambda t: t.start.earliest):
@@ -717,24 +691,25 @@ def _check_ledger(catalog: Catalog, ref: Any, report: Any,
             shared = _overlap(kr, jp)
             if shared is None or shared[1] < LEDGER_SINCE or (kr.id, jp.id) in pairs:
                 continue
-            report("tenures", kr.id, ("id",),
-                   f"no coverage ledger record for the pair {kr.id!r} × {jp.id!r} (in office "
-                   f"together {shared[0]}–{shared[1]}); add one to graph/data/coverage/ with the "
-                   f"chronologies consulted, 'entries: []' if they met neither in person nor by "
-                   f"call", to=completeness)
+            checks.report("tenures", kr.id, ("id",),
+                          f"no coverage ledger record for the pair {kr.id!r} × {jp.id!r} (in office "
+                          f"together {shared[0]}–{shared[1]}); add one to graph/data/coverage/ with the "
+                          f"chronologies consulted, 'entries: []' if they met neither in person nor by "
+                          f"call", to=checks.completeness)
 
 
-def _check_visits(catalog: Catalog, report: Any, completeness: list[DataProblem]) -> None:
+def _check_visits(checks: _Checks) -> None:
     """A leader-level visit has each of its leaders' meetings as a sub-event."""
+    catalog = checks.catalog
     contains = {e.part_of for e in catalog.events.values()
                 if e.part_of and e.kind in r.MEETING_KINDS}
     for rid, event in catalog.events.items():
         if event.kind in r.VISIT_KINDS and rid not in contains and is_leader_level(catalog, event):
-            report("events", rid, ("kind",),
-                   f"the {event.kind} has no meeting record: a visit is a container, never counted "
-                   f"itself; give each leaders' meeting held during it its own record (Summit, "
-                   f"BriefTalk …) with 'part_of: {rid}' and the day it was held",
-                   to=completeness)
+            checks.report("events", rid, ("kind",),
+                          f"the {event.kind} has no meeting record: a visit is a container, never counted "
+                          f"itself; give each leaders' meeting held during it its own record (Summit, "
+                          f"BriefTalk …) with 'part_of: {rid}' and the day it was held",
+                          to=checks.completeness)
 
 
 def _within(day: Any, tenure: r.Tenure) -> bool:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 
+from pydantic import BaseModel
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SDO, SKOS, TIME
@@ -30,6 +31,7 @@ from kjgraph.anchors import document_text, write_anchors
 from kjgraph.dates import PartialDate
 from kjgraph.labels import LANGUAGES
 from kjgraph.loader import Catalog, tenure_covering
+from kjgraph.mapping import Link, expand, link_of, references
 from kjgraph.namespaces import (
     BASE,
     COVERAGE_GRAPH,
@@ -38,7 +40,6 @@ from kjgraph.namespaces import (
     KJO,
     OA,
     ONTOLOGY_GRAPH,
-    SEM,
     SOURCES_GRAPH,
     VOCABULARY_GRAPH,
     WIKIDATA,
@@ -120,21 +121,42 @@ class _Writer:
 
     # -- helpers ------------------------------------------------------------------
     def iri(self, kind: str, slug: str) -> URIRef:
+        """The IRI of record ``slug`` of ``kind`` (a :data:`kjgraph.records.KINDS` key)."""
         if kind == "places":
             place = self.catalog.places.get(slug)
             return ID.country(slug) if place and place.kind == "Country" else ID.place(slug)
-        if kind == "bodies" or (kind == "actors" and slug in self.catalog.bodies):
+        if kind == "bodies":
             return ID.organization(slug)
-        if kind == "actors":
-            return self.iri("places", slug)
-        if kind == "refs":
-            for candidate in ("events", "agreements", "bodies"):
-                if slug in self.catalog.of_kind(candidate):
-                    return self.iri(candidate, slug)
         singular = {"people": "person", "series": "series", "agreements": "agreement",
                     "events": "event", "tenures": "tenure", "offices": "office",
                     "topics": "topic", "sources": "source"}[kind]
         return ID(singular, slug)
+
+    def target(self, link: Link, slug: str) -> URIRef:
+        """The IRI of the record ``slug`` a link names: of the first of its kinds holding it
+        (a body before a place of the same id)."""
+        if "bodies" in link.targets and slug in self.catalog.bodies:
+            return ID.organization(slug)
+        kind = next((k for k in link.targets if slug in self.catalog.of_kind(k)), link.targets[0])
+        return self.iri(kind, slug)
+
+    def put(self, graphs: list[Graph], subject: URIRef, link: Link, target: URIRef) -> None:
+        """The statements of one link (:mod:`kjgraph.mapping`) from ``subject`` to ``target``."""
+        for g in graphs:
+            for p in link.predicates:
+                g.add((subject, expand(p), target))
+            for p in link.inverse:
+                g.add((target, expand(p), subject))
+
+    def links(self, graphs: list[Graph], subject: URIRef, record: BaseModel, *,
+              skip: tuple[str, ...] = ("sources",)) -> None:
+        """The statements of the links of ``record``'s own fields (not its parts').
+
+        ``sources`` is skipped by default: :meth:`cite` states each source in its own graph.
+        """
+        for path, link, target in references(record, nested=False):
+            if path[0] not in skip:
+                self.put(graphs, subject, link, self.target(link, target))
 
     def graphs(self, sources: Iterable[str]) -> list[Graph]:
         return [self.ds.graph(source_graph(s)) for s in sources]
@@ -206,12 +228,6 @@ class _Writer:
         g.add((node, prop, day.literal()))
         return node
 
-    def subjects(self, graphs: list[Graph], subject: URIRef, topics: Iterable[str]) -> None:
-        for g in graphs:
-            for topic in topics:
-                g.add((subject, DCTERMS.subject, ID.topic(topic)))
-                g.add((subject, SDO.about, ID.topic(topic)))
-
     # -- records ------------------------------------------------------------------
     def source(self, source: r.Source) -> None:
         g = self.ds.graph(SOURCES_GRAPH)
@@ -251,9 +267,8 @@ class _Writer:
         self.typed(gs, s, getattr(KJO, place.kind))
         self.labels(gs, s, place, name=True)
         self.cite(gs, s, place.sources)
+        self.links(gs, s, place)
         for g in gs:
-            if place.in_:
-                g.add((s, SDO.containedInPlace, self.iri("places", place.in_)))
             if place.lat is not None and place.long is not None:
                 g.add((s, GEO.lat, Literal(Decimal(str(place.lat)))))
                 g.add((s, GEO.long, Literal(Decimal(str(place.long)))))
@@ -264,9 +279,8 @@ class _Writer:
         self.typed(gs, s, KJO.Person)
         self.labels(gs, s, person, name=True)
         self.cite(gs, s, person.sources)
+        self.links(gs, s, person)
         for g in gs:
-            if person.country:
-                g.add((s, SDO.nationality, self.iri("places", person.country)))
             if person.born:
                 g.add((s, SDO.birthDate, person.born.literal()))
             if person.died:
@@ -277,9 +291,7 @@ class _Writer:
         s = ID.office(office.id)
         self.typed([g], s, KJO.LeaderOffice if office.leader else KJO.Office)
         self.labels([g], s, office)
-        country = self.iri("places", office.country)
-        g.add((s, KJO.officeOf, country))
-        g.add((s, ORG.postIn, country))
+        self.links([g], s, office)
 
     def tenure(self, tenure: r.Tenure) -> None:
         s = ID.tenure(tenure.id)
@@ -290,10 +302,8 @@ class _Writer:
         self.cite(gs, s, tenure.sources)
         interval = self.when(gs, s, tenure.start, tenure.end, open_ended=True)
         span = f"{tenure.start}–{tenure.end or ''}"
+        self.links(gs, s, tenure)
         for g in gs:
-            g.add((s, KJO.holder, ID.person(tenure.person)))
-            g.add((s, ORG.member, ID.person(tenure.person)))
-            g.add((s, KJO.office, ID.office(tenure.office)))
             g.add((s, ORG.organization, self.iri("places", office.country)))
             g.add((s, KJO.acting, Literal(tenure.acting)))
             g.add((ID.person(tenure.person), ORG.holds, ID.office(tenure.office)))
@@ -310,48 +320,26 @@ class _Writer:
         s = ID.event(event.id)
         gs = self.graphs(event.sources)
         self._event_core(gs, s, event, event.sources, event.date or event.start, event.end,
-                         event.place, event.participants)
+                         event.participants)
+        self.links(gs, s, event)  # place, venue, part_of, series, topics …
         for g in gs:
-            if event.part_of:
-                # One link, four statements: ours, schema.org's pair, and SEM's sub-event
-                # (docs/decisions/20261201-counting-leader-meetings.md).
-                container = ID.event(event.part_of)
-                g.add((s, KJO.partOf, container))
-                g.add((s, SDO.superEvent, container))
-                g.add((container, SDO.subEvent, s))
-                g.add((container, SEM.hasSubEvent, s))
-            if event.venue:
-                g.add((s, KJO.venue, self.iri("places", event.venue)))
             if event.duration_minutes is not None:
                 g.add((s, KJO.durationMinutes, Literal(event.duration_minutes, datatype=XSD.integer)))
             if event.kind == "LeaderCall":
                 g.add((s, KJO.medium, _MEDIA[event.medium or "telephone"]))
-            for member in event.countries:
-                g.add((s, KJO.participatingCountry, self.iri("places", member)))
-            if event.series:
-                g.add((s, KJO.inSeries, ID.series(event.series)))
-            if event.reciprocates:
-                g.add((s, KJO.reciprocates, ID.event(event.reciprocates)))
-            if event.first_visit_during:
-                g.add((s, KJO.firstVisitDuring, ID.tenure(event.first_visit_during)))
-            for target in event.refers_to:
-                g.add((s, KJO.refersTo, self.iri("refs", target)))
-        self.subjects(gs, s, event.topics)
         for claim in event.claims:
-            self._event_core(self.graphs(claim.sources), s, event, claim.sources,
-                             claim.date or claim.start, claim.end, claim.place, claim.participants)
+            claim_graphs = self.graphs(claim.sources)
+            self._event_core(claim_graphs, s, event, claim.sources, claim.date or claim.start,
+                             claim.end, claim.participants)
+            self.links(claim_graphs, s, claim)  # its place
 
     def _event_core(self, gs: list[Graph], s: URIRef, event: r.Event, sources: list[str],
-                    start: PartialDate | None, end: PartialDate | None, place: str | None,
+                    start: PartialDate | None, end: PartialDate | None,
                     participants: list[r.Participant]) -> None:
         self.typed(gs, s, getattr(KJO, event.kind))
         self.labels(gs, s, event)
         self.cite(gs, s, sources)
         self.when(gs, s, start, end)
-        for g in gs:
-            if place:
-                g.add((s, KJO.place, self.iri("places", place)))
-                g.add((s, SDO.location, self.iri("places", place)))
         for part in participants:
             self.participation(gs, s, event, part, start)
 
@@ -366,18 +354,17 @@ class _Writer:
             for c in {KJO.Participation} | self.supers.get(KJO.Participation, set()):
                 g.add((node, RDF.type, c))
             g.add((event_iri, KJO.participation, node))
-            g.add((node, KJO.participant, ID.person(part.person)))
             g.add((node, KJO.role, _ROLES[part.role]))
             g.add((event_iri, SDO.attendee, ID.person(part.person)))
             for lang in LANGUAGES:
                 label = f"{localized(person, lang)} – {localized(event, lang)} ({_ROLE_NAMES[part.role][lang]})"
                 g.add((node, RDFS.label, Literal(label, lang=lang)))
-            if country:
-                g.add((node, KJO.onBehalfOf, self.iri("places", country)))
-            if tenure:
-                g.add((node, KJO.inCapacityOf, ID.tenure(tenure.id)))
-            if part.office:
-                g.add((node, KJO.inOffice, ID.office(part.office)))
+        # The person and office as given; the country and the capacity derived where omitted.
+        self.links(gs, node, part, skip=("country", "capacity"))
+        if country:
+            self.put(gs, node, link_of(r.Participant, "country"), self.iri("places", country))
+        if tenure:
+            self.put(gs, node, link_of(r.Participant, "capacity"), ID.tenure(tenure.id))
 
     def agreement(self, agreement: r.Agreement) -> None:
         s = ID.agreement(agreement.id)
@@ -385,30 +372,20 @@ class _Writer:
         self.typed(gs, s, getattr(KJO, agreement.kind))
         self.labels(gs, s, agreement)
         self.cite(gs, s, agreement.sources)
-        self.subjects(gs, s, agreement.topics)
+        self.links(gs, s, agreement)  # parties, signatories, signed_at, agreed_at, topics
         day = agreement.signed
         if day is None and agreement.agreed_at:
             day = self.catalog.events[agreement.agreed_at].first_day
         for g in gs:
-            for party in agreement.parties:
-                g.add((s, KJO.party, self.iri("places", party)))
-            for person in agreement.signatories:
-                g.add((s, KJO.signatory, ID.person(person)))
             if agreement.signed:
                 g.add((s, KJO.signedOn, agreement.signed.literal()))
                 g.add((s, SDO.dateCreated, agreement.signed.literal()))
-            if agreement.signed_at:
-                g.add((s, KJO.signedAt, self.iri("places", agreement.signed_at)))
-                g.add((s, SDO.locationCreated, self.iri("places", agreement.signed_at)))
             if agreement.in_force:
                 g.add((s, KJO.enteredIntoForce, agreement.in_force.literal()))
             if agreement.terminated:
                 g.add((s, KJO.terminatedOn, agreement.terminated.literal()))
             if agreement.status:
                 g.add((s, KJO.status, KJO[camel(agreement.status)]))
-            if agreement.agreed_at:
-                g.add((s, KJO.agreedAt, ID.event(agreement.agreed_at)))
-                g.add((ID.event(agreement.agreed_at), KJO.resultedIn, s))
             if day:
                 g.add((s, KJO.earliestDate, Literal(day.earliest, datatype=XSD.date)))
                 g.add((s, KJO.latestDate, Literal(day.latest, datatype=XSD.date)))
@@ -419,24 +396,18 @@ class _Writer:
         self.typed(gs, s, getattr(KJO, body.kind))
         self.labels(gs, s, body, name=True)
         self.cite(gs, s, body.sources)
-        self.subjects(gs, s, body.topics)
+        self.links(gs, s, body)  # country, founders, leader, topics
         if body.established:
             self.when(gs, s, body.established, flat=False)
         for g in gs:
-            if body.country:
-                g.add((s, KJO.ofCountry, self.iri("places", body.country)))
             if body.established:
                 g.add((s, KJO.establishedOn, body.established.literal()))
                 g.add((s, SDO.foundingDate, body.established.literal()))
-            for founder in body.established_by:
-                g.add((s, KJO.establishedBy, self.iri("actors", founder)))
-            if body.led_by:
-                g.add((s, KJO.ledBy, self.iri("actors", body.led_by)))
             for member in body.members:
                 m = ID.membership(f"{body.id}--{member.member}")
                 for c in {KJO.BodyMembership} | self.supers.get(KJO.BodyMembership, set()):
                     g.add((m, RDF.type, c))
-                g.add((m, ORG.member, self.iri("actors", member.member)))
+                self.links([g], m, member)
                 g.add((m, ORG.organization, s))
                 g.add((m, KJO.status, KJO[camel(member.status)]))
                 g.add((s, ORG.hasMembership, m))
@@ -454,7 +425,7 @@ class _Writer:
                 for lang, text in claim.labels.items():
                     g.add((s, SKOS.altLabel, Literal(text, lang=lang)))
             self.cite(claim_graphs, s, claim.sources)
-            self.subjects(claim_graphs, s, claim.topics)
+            self.links(claim_graphs, s, claim)  # its topics
         for member in body.members:
             if member.since:
                 m = ID.membership(f"{body.id}--{member.member}")
@@ -468,9 +439,7 @@ class _Writer:
         g.add((s, SKOS.inScheme, TOPIC_SCHEME))
         for lang, text in topic.description.items():
             g.add((s, SKOS.definition, Literal(text, lang=lang)))
-        for broader in topic.broader:
-            g.add((s, SKOS.broader, ID.topic(broader)))
-            g.add((ID.topic(broader), SKOS.narrower, s))
+        self.links([g], s, topic)  # broader, and narrower back
         if not topic.broader:
             g.add((s, SKOS.topConceptOf, TOPIC_SCHEME))
             g.add((TOPIC_SCHEME, SKOS.hasTopConcept, s))
@@ -507,10 +476,7 @@ class _Writer:
             g.add((s, RDFS.label, Literal(
                 f"{localized(kr_person, lang)} × {localized(jp_person, lang)} "
                 f"({korea.start.earliest.year}, {japan.start.earliest.year})", lang=lang)))
-        g.add((s, KJO.koreanTenure, ID.tenure(ledger.korea)))
-        g.add((s, KJO.japaneseTenure, ID.tenure(ledger.japan)))
-        for source in ledger.chronologies:
-            g.add((s, KJO.chronology, ID.source(source)))
+        self.links([g], s, ledger)  # the two tenures, the chronologies
         if ledger.notes:
             g.add((s, RDFS.comment, Literal(ledger.notes, lang="en")))
         for i, entry in enumerate(ledger.entries, start=1):
@@ -522,12 +488,9 @@ class _Writer:
             g.add((e, SDO.startDate, entry.date.literal()))
             g.add((e, KJO.earliestDate, Literal(entry.date.earliest, datatype=XSD.date)))
             g.add((e, KJO.latestDate, Literal(entry.date.latest, datatype=XSD.date)))
-            if entry.record:
-                g.add((e, KJO.recordedAs, ID.event(entry.record)))
+            self.links([g], e, entry, skip=())  # the record, the sources listing it
             if entry.left_out:
                 g.add((e, KJO.leftOutReason, Literal(entry.left_out)))
-            for source in entry.sources:
-                g.add((e, DCTERMS.source, ID.source(source)))
             if entry.note:
                 g.add((e, RDFS.comment, Literal(entry.note, lang="en")))
 

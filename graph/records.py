@@ -10,10 +10,20 @@ PartialDate(earliest=datetime.date(2026, 1, 13), latest=datetime.date(2026, 1, 1
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import models_json_schema
 
 from kjgraph.dates import PartialDate
 from kjgraph.labels import LANGUAGES
@@ -32,10 +42,23 @@ def _to_date(value: Any) -> PartialDate:
     return PartialDate.parse(value)
 
 
-Date = Annotated[PartialDate, BeforeValidator(_to_date)]
+#: A date at the precision a source gives: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (quoted in YAML).
+Date = Annotated[PartialDate, BeforeValidator(_to_date), WithJsonSchema({
+    "type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+    "description": "YYYY, YYYY-MM or YYYY-MM-DD, at the precision the source gives (quote it in YAML)"})]
 Slug = Annotated[str, Field(pattern=_SLUG)]
 #: A ledger id joins two slugs with ``--`` (``moon-jae-in-2017--shinzo-abe-2012``).
 PairSlug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:--?[a-z0-9]+)*$")]
+
+
+#: Texts by language tag (labels, descriptions); the JSON Schema names the allowed tags.
+Texts = Annotated[dict[str, str], Field(json_schema_extra={
+    "propertyNames": {"enum": [*LANGUAGES, *SCRIPT_VARIANTS]}})]
+#: A record's names by language tag: English required.
+Labels = Annotated[dict[str, str], Field(json_schema_extra={
+    "propertyNames": {"enum": [*LANGUAGES, *SCRIPT_VARIANTS]}, "required": ["en"]})]
+TextLists = Annotated[dict[str, list[str]], Field(json_schema_extra={
+    "propertyNames": {"enum": [*LANGUAGES, *SCRIPT_VARIANTS]}})]
 
 
 def check_language_tag(tag: str) -> str:
@@ -65,9 +88,9 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Slug
-    labels: dict[str, str]
-    alt_labels: dict[str, list[str]] = {}
-    description: dict[str, str] = {}
+    labels: Labels
+    alt_labels: TextLists = {}
+    description: Texts = {}
     wikidata: Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")] | None = None
     sources: list[Slug] = []
 
@@ -133,6 +156,8 @@ aggregators and anything else a fact should not rest on alone."""
 
 
 class Source(BaseModel):
+    """A source: a news article, statement, treaty text or web page that states facts."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Slug
@@ -144,7 +169,7 @@ class Source(BaseModel):
     publisher: str | None = None
     published: Date | None = None
     language: str
-    description: dict[str, str] = {}
+    description: Texts = {}
 
     @field_validator("language")
     @classmethod
@@ -164,6 +189,8 @@ class Source(BaseModel):
 
 
 class Place(Sourced):
+    """A country, region, city or site; cities and sites have WGS84 coordinates."""
+
     kind: Literal["Country", "Region", "City", "Site"]
     in_: Slug | None = Field(None, alias="in")
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
@@ -173,17 +200,23 @@ class Place(Sourced):
 
 
 class Person(Sourced):
+    """A person, with the country of their nationality."""
+
     country: Slug | None = None
     born: Date | None = None
     died: Date | None = None
 
 
 class Office(Record):
+    """An office (a post) of a country's government; vocabulary, needing no source."""
+
     country: Slug
     leader: bool = False  # head of state or government of Korea or Japan
 
 
 class Tenure(BaseModel):
+    """A term of office: a person holding an office from ``start`` to ``end``."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Slug
@@ -196,6 +229,8 @@ class Tenure(BaseModel):
 
 
 class Participant(BaseModel):
+    """A person taking part in an event, in a role, for a country, in an office."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     person: Slug
@@ -235,6 +270,8 @@ class Claim(BaseModel):
 
 
 class Event(Sourced):
+    """An event: a meeting, call, visit, gathering, incident … (graph/data/README.md)."""
+
     kind: EventKind
     date: Date | None = None
     start: Date | None = None
@@ -277,6 +314,8 @@ class Event(Sourced):
 
 
 class Agreement(Sourced):
+    """A treaty, agreement, declaration, arrangement, commitment, proposal or shared position."""
+
     kind: Literal["Treaty", "Agreement", "JointDeclaration", "Arrangement", "Commitment",
                   "Proposal", "SharedPosition"]
     parties: list[Slug] = []
@@ -292,6 +331,8 @@ class Agreement(Sourced):
 
 
 class Member(BaseModel):
+    """A country's or body's membership of a body."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     member: Slug
@@ -306,12 +347,14 @@ class BodyClaim(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     sources: Annotated[list[Slug], Field(min_length=1)]
-    labels: dict[str, str] = {}
+    labels: Texts = {}
     topics: list[Slug] = []
     evidence: list[Evidence] = []
 
 
 class Body(Sourced):
+    """A joint body (committee, council) or a government body."""
+
     kind: Literal["JointBody", "GovernmentBody"]
     claims: list[BodyClaim] = []
     country: Slug | None = None
@@ -323,20 +366,26 @@ class Body(Sourced):
 
 
 class Topic(Record):
+    """A topic of the SKOS concept scheme, under its ``broader`` topics."""
+
     broader: list[Slug] = []
 
 
 class Phase(BaseModel):
+    """A period in which an event series was active or suspended."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     status: Literal["active", "suspended"]
     start: Date
     end: Date | None = None
-    description: dict[str, str] = {}
+    description: Texts = {}
     sources: Annotated[list[Slug], Field(min_length=1)]
 
 
 class Series(Record):
+    """An event series such as shuttle diplomacy, with its phases."""
+
     phases: list[Phase] = []
 
 
@@ -392,3 +441,44 @@ KINDS: dict[str, type[BaseModel]] = {
     "series": Series,
     "coverage": Coverage,
 }
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (2020-12) of a curated data file, generated from the models above.
+
+    A data file is a non-empty list of records of one kind; ``$defs`` holds one array
+    definition per kind, named after its file (``events-file``), and the schema accepts any
+    of them. The shipped copy, ``graph/data/kjgraph-data.schema.json`` (written by
+    ``kjgraph data-schema``), lets editors complete and check the YAML as curators type; a
+    test keeps it equal to this. References between records and the rules spanning several
+    fields (``date`` or ``start``, the checks of the coverage ledger) are the loader's.
+
+    >>> schema = json_schema()
+    >>> schema["$defs"]["events-file"]["items"]
+    {'$ref': '#/$defs/Event'}
+    """
+    _, top = models_json_schema([(model, "validation") for model in KINDS.values()],
+                                ref_template="#/$defs/{model}")
+    # models_json_schema also lists the dataclass under Date, which WithJsonSchema replaced.
+    defs: dict[str, Any] = {name: d for name, d in top["$defs"].items() if name != "PartialDate"}
+    for kind, model in KINDS.items():
+        defs[f"{kind}-file"] = {
+            "description": f"{kind}.yaml or {kind}/*.yaml: a list of {model.__name__} records",
+            "type": "array", "minItems": 1, "items": {"$ref": f"#/$defs/{model.__name__}"}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "kjgraph curated data file",
+        "description": ("One YAML file of graph/data (graph/data/README.md). Generated from "
+                        "kjgraph.records by `kjgraph data-schema`; do not edit."),
+        "anyOf": [{"$ref": f"#/$defs/{kind}-file"} for kind in KINDS],
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+#: The shipped JSON Schema's file name in the data folder (:func:`json_schema`).
+SCHEMA_FILE = "kjgraph-data.schema.json"
+
+
+def json_schema_text() -> str:
+    """:func:`json_schema` as the shipped file holds it: indented JSON, UTF-8, a final newline."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -41,10 +41,15 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
+from pydantic import BaseModel
+
+from kjgraph import records as r
 from kjgraph.labels import LANGUAGES
+from kjgraph.mapping import expand, link_of
 
 BASE = "https://w3id.org/kjgraph/"
 ID = BASE + "id/"
@@ -207,6 +212,14 @@ def _ontology_lines() -> list[str]:
             for t in ox.parse(path=str(ontology_dir() / "kjgraph.ttl"), format=ox.RdfFormat.TURTLE)]
 
 
+@cache
+def _predicates(model: type[BaseModel], name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The N-Triples IRIs of a field's predicates and inverse predicates (:mod:`kjgraph.mapping`)."""
+    link = link_of(model, name)
+    return (tuple(iri(str(expand(p))) for p in link.predicates),
+            tuple(iri(str(expand(p))) for p in link.inverse))
+
+
 class _Writer:
     """Writes each statement to its named graphs and, once, to the default graph."""
 
@@ -269,6 +282,15 @@ class _Generator:
     def types(self, s: str, cls: str, graphs: list[str]) -> None:
         for c in self.sup[cls]:
             self.w.add(s, RDF_TYPE, c, graphs)
+
+    def link(self, s: str, model: type[BaseModel], name: str, target: str, graphs: list[str]) -> None:
+        """The statements of field ``name`` of ``model`` from ``s`` to ``target``, with the
+        predicates the curated graph uses for it (:mod:`kjgraph.mapping`)."""
+        forward, back = _predicates(model, name)
+        for p in forward:
+            self.w.add(s, p, target, graphs)
+        for p in back:
+            self.w.add(target, p, s, graphs)
 
     def labels(self, s: str, texts: dict[str, str], graphs: list[str], *, name: bool = False,
                pref: bool = False) -> None:
@@ -368,8 +390,7 @@ class _Generator:
                 s = ident("office", slug)
                 self.types(s, "LeaderOffice" if leader else "Office", g)
                 self.labels(s, names, g)
-                self.w.add(s, k("officeOf"), ident("country", country), g)
-                self.w.add(s, iri(ORG + "postIn"), ident("country", country), g)
+                self.link(s, r.Office, "country", ident("country", country), g)
                 self.offices[country].append(slug)
         self.topic_iris: list[str] = []
         for t in range(self.topics):
@@ -382,8 +403,7 @@ class _Generator:
                 self.w.add(scheme, iri(SKOS + "hasTopConcept"), s, g)
             else:
                 broader = self.topic_iris[self.rng.randrange(min(t, 4 + t // 4))]
-                self.w.add(s, iri(SKOS + "broader"), broader, g)
-                self.w.add(broader, iri(SKOS + "narrower"), s, g)
+                self.link(s, r.Topic, "broader", broader, g)
             self.topic_iris.append(s)
         self.series = [ident("series", f"synth-series-{n}") for n in (1, 2)]
         for n, s in enumerate(self.series, 1):
@@ -404,12 +424,12 @@ class _Generator:
             gs = [graph]
             self.types(country, "Country", gs)
             self.labels(country, names, gs, name=True)
-            self.w.add(country, iri(DCT + "source"), source, gs)
+            self.link(country, r.Record, "sources", source, gs)
             region = ident("place", f"synth-region-{code}")
             self.types(region, "Region", gs)
             self.labels(region, {lang: f"{WORDS['region'][lang]} {code}" for lang in LANGUAGES}, gs, name=True)
-            self.w.add(region, iri(DCT + "source"), source, gs)
-            self.w.add(region, iri(SDO + "containedInPlace"), country, gs)
+            self.link(region, r.Record, "sources", source, gs)
+            self.link(region, r.Place, "in", country, gs)
             cities = []
             many = self.cities_per_country if code in ("kr", "jp") else 2
             for c in range(many):
@@ -417,8 +437,8 @@ class _Generator:
                 name = {lang: f"{WORDS['city'][lang]} {code.upper()}-{c + 1}" for lang in LANGUAGES}
                 self.types(city, "City", gs)
                 self.labels(city, name, gs, name=True)
-                self.w.add(city, iri(DCT + "source"), source, gs)
-                self.w.add(city, iri(SDO + "containedInPlace"), region, gs)
+                self.link(city, r.Record, "sources", source, gs)
+                self.link(city, r.Place, "in", region, gs)
                 self.w.add(city, iri(GEO + "lat"), typed(f"{rng.uniform(-60, 60):.4f}", "decimal"), gs)
                 self.w.add(city, iri(GEO + "long"), typed(f"{rng.uniform(-170, 170):.4f}", "decimal"), gs)
                 cities.append((city, name["en"]))
@@ -453,16 +473,15 @@ class _Generator:
         gs = [graph]
         self.types(person, "Person", gs)
         self.labels(person, names, gs, name=True)
-        self.w.add(person, iri(DCT + "source"), source, gs)
-        self.w.add(person, iri(SDO + "nationality"), ident("country", country), gs)
+        self.link(person, r.Record, "sources", source, gs)
+        self.link(person, r.Person, "country", ident("country", country), gs)
         born = start - timedelta(days=self.rng.randrange(40 * 365, 70 * 365))
         self.w.add(person, iri(SDO + "birthDate"), typed(born.isoformat(), "date"), gs)
         self.types(tenure, "Tenure", gs)
-        self.w.add(tenure, iri(DCT + "source"), source, gs)
+        self.link(tenure, r.Record, "sources", source, gs)
         interval = self.when(tenure, start, end, gs, interval=True)
-        self.w.add(tenure, k("holder"), person, gs)
-        self.w.add(tenure, iri(ORG + "member"), person, gs)
-        self.w.add(tenure, k("office"), ident("office", office), gs)
+        self.link(tenure, r.Tenure, "person", person, gs)
+        self.link(tenure, r.Tenure, "office", ident("office", office), gs)
         self.w.add(tenure, iri(ORG + "organization"), ident("country", country), gs)
         self.w.add(tenure, k("acting"), typed("false", "boolean"), gs)
         self.w.add(person, iri(ORG + "holds"), ident("office", office), gs)
@@ -493,22 +512,21 @@ class _Generator:
             gs = [graph]
             self.types(s, "JointBody", gs)
             self.labels(s, {lang: f"{WORDS['body'][lang]} {b + 1}" for lang in LANGUAGES}, gs, name=True)
-            self.w.add(s, iri(DCT + "source"), source, gs)
+            self.link(s, r.Record, "sources", source, gs)
             for topic in self.rng.sample(self.topic_iris, 2):
-                self.w.add(s, iri(DCT + "subject"), topic, gs)
-                self.w.add(s, iri(SDO + "about"), topic, gs)
+                self.link(s, r.Body, "topics", topic, gs)
             self.when(s, founded, None, gs)
             self.w.add(s, k("establishedOn"), typed(founded.isoformat(), "date"), gs)
             self.w.add(s, iri(SDO + "foundingDate"), typed(founded.isoformat(), "date"), gs)
             for country in ("kr", "jp"):
-                self.w.add(s, k("establishedBy"), ident("country", country), gs)
+                self.link(s, r.Body, "established_by", ident("country", country), gs)
                 m = ident("membership", f"synth-body-{b + 1:04d}--{country}")
                 self.types(m, "BodyMembership", gs)
-                self.w.add(m, iri(ORG + "member"), ident("country", country), gs)
+                self.link(m, r.Member, "member", ident("country", country), gs)
                 self.w.add(m, iri(ORG + "organization"), s, gs)
                 self.w.add(m, k("status"), k("active"), gs)
                 self.w.add(s, iri(ORG + "hasMembership"), m, gs)
-                self.w.add(m, iri(DCT + "source"), source, gs)
+                self.link(m, r.Record, "sources", source, gs)
                 self.labels(m, {lang: f"{COUNTRIES[country][lang]} – {WORDS['body'][lang]} {b + 1}"
                                 for lang in LANGUAGES}, gs)
             self.count("bodies")
@@ -524,7 +542,7 @@ class _Generator:
                 phase = ident("phase", f"synth-series-{n}-{start.isoformat()}")
                 status = "active" if p % 2 == 0 else "suspended"
                 self.types(phase, "SeriesPhase", gs)
-                self.w.add(phase, iri(DCT + "source"), source, gs)
+                self.link(phase, r.Record, "sources", source, gs)
                 self.when(phase, start, end, gs, interval=True)
                 self.w.add(series, k("phase"), phase, gs)
                 self.w.add(phase, k("status"), k(status), gs)
@@ -546,7 +564,7 @@ class _Generator:
         return n
 
     def event(self, n: int, day: date, recent: list[str], last_in_series: dict[str, tuple[str, str]]) -> None:
-        rng, w = self.rng, self.w
+        rng = self.rng
         kind = self.pick(EVENT_KINDS)
         slug = f"synth-e{n:08d}"
         s = ident("event", slug)
@@ -558,6 +576,25 @@ class _Generator:
         city, city_name = rng.choice(self.cities[country])
         title = {lang: f"{EVENT_WORDS[kind][lang]} {n} – {city_name} ({day.isoformat()})" for lang in LANGUAGES}
         title["en"] = f"SYNTHETIC {title['en']}"
+        source, graphs = self.event_core(s, n, day, kind, title, city)
+        people = self.event_people(kind, host, guest, day)
+        for term, role in people:
+            self.participation(s, slug, term, role, title, graphs)
+        self.event_links(s, kind, host, recent, last_in_series, graphs)
+        if kind in LEADER_LEVEL and kind != "LeaderCall" and rng.random() < 0.3:
+            self.agreement(n, s, day, people, graphs, source)
+        recent.append(s)
+        if len(recent) > 500:
+            del recent[:100]
+        self.count("events")
+
+    def event_core(self, s: str, n: int, day: date, kind: str, title: dict[str, str],
+                   city: str) -> tuple[str, list[str]]:
+        """An event's sources, types, labels, time, place and topics; returns (source, graphs).
+
+        One event in eight has a second source restating its core (types, labels, time, place).
+        """
+        rng, w = self.rng, self.w
         source, graph = self.source(f"report on event {n}", day, rng.choice(LANGUAGES))
         graphs = [graph]
         if rng.random() < 0.12:  # a second source restates the core of the event
@@ -567,22 +604,25 @@ class _Generator:
         core = [graph, second_graph] if second else graphs
         self.types(s, kind, core)
         self.labels(s, title, core)
-        w.add(s, iri(DCT + "source"), source, graphs)
+        self.link(s, r.Record, "sources", source, graphs)
         if second:
-            w.add(s, iri(DCT + "source"), second, [second_graph])
+            self.link(s, r.Record, "sources", second, [second_graph])
         self.when(s, day, None, core)
         if kind == "LeaderCall":  # a call has no place; its medium
             w.add(s, k("medium"), k("video" if rng.random() < 0.2 else "telephone"), core)
         else:
-            w.add(s, k("place"), city, core)
-            w.add(s, iri(SDO + "location"), city, core)
+            self.link(s, r.Event, "place", city, core)
         if kind == "BriefTalk" and rng.random() < 0.5:
             w.add(s, k("durationMinutes"), f'"{rng.randrange(5, 40)}"^^<{XSD}integer>', graphs)
         w.add(s, iri(SDO + "description"), lit(f"Made-up {EVENT_WORDS[kind]['en']} for benchmarks.", "en"), graphs)
         for topic in rng.sample(self.topic_iris, rng.randint(1, 3)):
-            w.add(s, iri(DCT + "subject"), topic, graphs)
-            w.add(s, iri(SDO + "about"), topic, graphs)
-        # Participants: the two leaders at leader level, ministers otherwise; 2–4 in all.
+            self.link(s, r.Event, "topics", topic, graphs)
+        return source, graphs
+
+    def event_people(self, kind: str, host: str, guest: str, day: date) -> list[tuple[_Term, str]]:
+        """Participants (term of office, role): the two leaders at leader level, ministers
+        otherwise; 2–4 in all."""
+        rng = self.rng
         if kind in LEADER_LEVEL:
             sideline = kind in NO_HOST
             people = [(self.holder(LEADER_OFFICES[host][0], day), "participantRole" if sideline else "host"),
@@ -596,23 +636,22 @@ class _Generator:
         extra = rng.randint(0, 2)
         for office in rng.sample(extra_offices, min(extra, len(extra_offices))):
             people.append((self.holder(office, day), "participantRole"))
-        for term, role in people:
-            self.participation(s, slug, term, role, title, graphs)
+        return people
+
+    def event_links(self, s: str, kind: str, host: str, recent: list[str],
+                    last_in_series: dict[str, tuple[str, str]], graphs: list[str]) -> None:
+        """A visit or meeting in a series, reciprocating the series' last one by the other
+        side; an incident or ruling referring to a recent event."""
+        rng = self.rng
         if kind in LEADER_LEVEL and kind not in NO_HOST and rng.random() < 0.5:
             series = self.series[0] if rng.random() < 0.7 else self.series[1]
-            w.add(s, k("inSeries"), series, graphs)
+            self.link(s, r.Event, "series", series, graphs)
             previous = last_in_series.get(series)
             if previous and previous[1] != host:
-                w.add(s, k("reciprocates"), previous[0], graphs)
+                self.link(s, r.Event, "reciprocates", previous[0], graphs)
             last_in_series[series] = (s, host)
         if kind in ("Incident", "Ruling") and recent:
-            w.add(s, k("refersTo"), rng.choice(recent), graphs)
-        if kind in LEADER_LEVEL and kind != "LeaderCall" and rng.random() < 0.3:
-            self.agreement(n, s, day, people, graphs, source)
-        recent.append(s)
-        if len(recent) > 500:
-            del recent[:100]
-        self.count("events")
+            self.link(s, r.Event, "refers_to", rng.choice(recent), graphs)
 
     def participation(self, event: str, slug: str, term: _Term, role: str, title: dict[str, str],
                       graphs: list[str]) -> None:
@@ -620,14 +659,14 @@ class _Generator:
         node = ident("participation", f"{slug}--synth-p{term.person_no:07d}")
         self.types(node, "Participation", graphs)
         w.add(event, k("participation"), node, graphs)
-        w.add(node, k("participant"), term.person, graphs)
+        self.link(node, r.Participant, "person", term.person, graphs)
         w.add(node, k("role"), k(role), graphs)
         w.add(event, iri(SDO + "attendee"), term.person, graphs)
         for lang in LANGUAGES:
             label = f"{WORDS['person'][lang]} {term.person_no} – {title[lang]} ({ROLE_WORDS[role][lang]})"
             w.add(node, LABEL, lit(label, lang), graphs)
-        w.add(node, k("onBehalfOf"), ident("country", term.country), graphs)
-        w.add(node, k("inCapacityOf"), term.iri, graphs)
+        self.link(node, r.Participant, "country", ident("country", term.country), graphs)
+        self.link(node, r.Participant, "capacity", term.iri, graphs)
 
     def agreement(self, n: int, event: str, day: date, people: list[tuple[_Term, str]],
                   graphs: list[str], source: str) -> None:
@@ -636,20 +675,18 @@ class _Generator:
         s = ident("agreement", f"synth-a{n:08d}")
         self.types(s, kind, graphs)
         self.labels(s, {lang: f"{WORDS['agreement'][lang]} {n} ({day.year})" for lang in LANGUAGES}, graphs)
-        w.add(s, iri(DCT + "source"), source, graphs)
+        self.link(s, r.Record, "sources", source, graphs)
         for topic in rng.sample(self.topic_iris, 2):
-            w.add(s, iri(DCT + "subject"), topic, graphs)
-            w.add(s, iri(SDO + "about"), topic, graphs)
+            self.link(s, r.Agreement, "topics", topic, graphs)
         for country in ("kr", "jp"):
-            w.add(s, k("party"), ident("country", country), graphs)
+            self.link(s, r.Agreement, "parties", ident("country", country), graphs)
         w.add(s, k("status"), k(rng.choice(STATUSES)), graphs)
-        w.add(s, k("agreedAt"), event, graphs)
-        w.add(event, k("resultedIn"), s, graphs)
+        self.link(s, r.Agreement, "agreed_at", event, graphs)
         if kind == "Treaty":
             w.add(s, k("signedOn"), typed(day.isoformat(), "date"), graphs)
             w.add(s, iri(SDO + "dateCreated"), typed(day.isoformat(), "date"), graphs)
             for term, _role in people[:2]:
-                w.add(s, k("signatory"), term.person, graphs)
+                self.link(s, r.Agreement, "signatories", term.person, graphs)
         w.add(s, k("earliestDate"), typed(day.isoformat(), "date"), graphs)
         w.add(s, k("latestDate"), typed(day.isoformat(), "date"), graphs)
         self.count("agreements")

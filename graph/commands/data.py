@@ -1,4 +1,5 @@
-"""`kjgraph load`, `kjgraph synth` and `kjgraph ingest`: data in from outside the curated YAML."""
+"""`kjgraph load`, `kjgraph synth` and `kjgraph ingest`: data in from outside the curated YAML;
+`kjgraph data-schema`: the JSON Schema of the curated data files."""
 
 from __future__ import annotations
 
@@ -126,3 +127,25 @@ def ingest_command(file: Path, lang: str | None, title: str | None, publisher: s
     if show_diff:
         for line in drafts.diff(draft, Knowledge.from_catalog(catalog)):
             click.echo(line)
+
+
+# ---------------------------------------------------------------- data-schema
+
+@click.command("data-schema")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write the schema to this file (default: print it).")
+def data_schema_command(out: Path | None) -> None:
+    """Print (or write) the JSON Schema of a curated data file, generated from the record models.
+
+    The data folder ships it as kjgraph-data.schema.json: point an editor's YAML support at it
+    (`# yaml-language-server: $schema=../kjgraph-data.schema.json`) to complete and check
+    records while typing. References between records are checked by `kjgraph validate`.
+    """
+    from kjgraph.records import json_schema_text
+
+    text = json_schema_text()
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {out}")
