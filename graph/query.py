@@ -665,8 +665,9 @@ def _solutions_text(result: ox.QuerySolutions, fmt: str) -> str:
     return text
 
 
-def _triples_text(triples: list[ox.Triple], fmt: str) -> str:
-    """A graph (CONSTRUCT or DESCRIBE) as a table of triples or in an RDF format."""
+def _triples_text(triples: list[Any], fmt: str) -> str:
+    """A graph (CONSTRUCT or DESCRIBE; ``triples``: oxigraph triples) as a table of triples or in an RDF
+    format."""
     if fmt == "table":
         return render_table(["subject", "predicate", "object"],
                             ([shorten(t.subject), shorten(t.predicate), shorten(t.object)] for t in triples))
