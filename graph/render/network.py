@@ -192,6 +192,12 @@ def _edge_item(edge_id: str, e: Edge, relations: dict[str, str], lang: str, *, l
     return item
 
 
+#: The rest length of an entity view's edges (canvas units): about the width of a 40-character label.
+ENTITY_SPRING_LENGTH = 260
+#: The largest label of an entity view (px): labels grow with their node's relations up to this size.
+ENTITY_LABEL_MAX = 18
+
+
 def _set_options(net: Network, view: ViewGraph, seed: int, *, physics: bool) -> None:
     """vis-network's options for the view: groups, arrows, layout, interaction for its size, and
     the physics that lays it out (seeded, bounded, then frozen)."""
@@ -204,8 +210,15 @@ def _set_options(net: Network, view: ViewGraph, seed: int, *, physics: bool) -> 
     opts.interaction.hover = not big
     opts.interaction.hideEdgesOnDrag = big
     opts.interaction.hideEdgesOnZoom = big
-    net.barnes_hut(gravity=-4000, central_gravity=0.3, spring_length=110, spring_strength=0.04, damping=0.3,
-                   overlap=0.2)
+    if view.focus is not None:
+        # an entity view is a star around its focus, with long labels (meetings' names): springs
+        # as long as a label is wide and full overlap avoidance keep the labels at the centre apart
+        net.barnes_hut(gravity=-9000, central_gravity=0.2, spring_length=ENTITY_SPRING_LENGTH, spring_strength=0.04,
+                       damping=0.3, overlap=1)
+        opts.nodes["scaling"]["label"]["max"] = ENTITY_LABEL_MAX  # the busiest neighbours' labels grow less
+    else:
+        net.barnes_hut(gravity=-4000, central_gravity=0.3, spring_length=110, spring_strength=0.04, damping=0.3,
+                       overlap=0.2)
     opts.physics.enabled = physics
     opts.physics.minVelocity = 1.5
     opts.physics.stabilization.iterations = 300 if len(view.nodes) < 150 else 150
