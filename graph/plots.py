@@ -26,8 +26,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kjgraph.diplomacy import MARKS, MEETING_MARKS, agreements, incidents, leader_contacts
 from kjgraph.errors import QueryError
-from kjgraph.i18n import N_, gettext
+from kjgraph.i18n import gettext
 from kjgraph.labels import check_language, graph_labels
 from kjgraph.query import Graph, plain
 from kjgraph.text import display_text
@@ -37,22 +38,13 @@ if TYPE_CHECKING:  # matplotlib is imported when a plot is drawn, to keep `kjgra
 
 #: Tried in order for every glyph (matplotlib ≥ 3.6 falls back per character).
 FONTS = ["DejaVu Sans", "Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Serif CJK JP"]
-#: Leaders' meetings by kind (the counting rule's three kinds), their colours and legend names.
-KIND_COLOURS = {"Summit": "#1f4e79", "SidelineMeeting": "#3498db", "BriefTalk": "#a9cce3"}
-KIND_NAMES = {"Summit": N_("Stand-alone summits"), "SidelineMeeting": N_("Sideline meetings"),
-              "BriefTalk": N_("Brief talks")}
-COUNTRY_COLOURS = {"kr": ("#c0392b", "#e6b0aa"), "jp": ("#1e8449", "#a9dfbf")}
-
-_AGREEMENTS = """
-SELECT ?a (MIN(?d) AS ?day) WHERE {
-  VALUES ?kind { kjo:Treaty kjo:JointDeclaration kjo:Arrangement kjo:Agreement }
-  ?a a ?kind .
-  FILTER NOT EXISTS { ?a a kjo:Commitment }
-  { ?a kjo:signedOn ?d } UNION { ?a kjo:earliestDate ?d }
-  FILTER (DATATYPE(?d) = xsd:date)
-} GROUP BY ?a
-"""
-_INCIDENTS = "SELECT ?e (MAX(?d) AS ?day) WHERE { ?e a kjo:Incident ; kjo:earliestDate ?d } GROUP BY ?e"
+#: Leaders' meetings by kind (the counting rule's three kinds), their colours and legend names: the
+#: marks of the timeline network (:data:`kjgraph.diplomacy.MARKS`), but brief talks a lighter blue,
+#: which parts them from sideline meetings where the bars are stacked.
+KIND_COLOURS = {kind: MARKS[mark]["color"] for kind, mark in MEETING_MARKS.items()} | {"BriefTalk": "#a9cce3"}
+KIND_NAMES = {kind: MARKS[mark]["name"] for kind, mark in MEETING_MARKS.items()}
+COUNTRY_COLOURS = {country: (MARKS[f"{country}-term"]["border"], MARKS[f"{country}-term"]["color"])
+                   for country in ("kr", "jp")}
 
 
 def _setup() -> Any:
@@ -87,88 +79,96 @@ AS_TEXT: dict[str, Any] = {"parse_math": False}
 def timeline_figure(kg: Graph, lang: str = "en", start: int | None = None,
                     end: int | None = None) -> Figure:
     """The timeline of leaders' meetings (per year, by kind: the counting rule), leaders' calls,
-    terms of office, agreements and incidents; every text in ``lang`` (:mod:`kjgraph.i18n`)."""
-    from kjgraph.views import leader_contacts
-
+    terms of office, agreements and incidents; every text in ``lang`` (:mod:`kjgraph.i18n`).
+    ``start``/``end``: the years shown (default: from the first meeting or term, at the earliest
+    1965, to this year). Raises :class:`~kjgraph.errors.QueryError` when ``start`` is after ``end``."""
     lang = check_language(lang)
-
-    def _(message: str) -> str:
-        return gettext(message, lang)
-
     plt = _setup()
     meetings = kg.run("meetings", lang=lang).rows
-    calls = [day for _e, _kr, _jp, day in leader_contacts(kg, "LeaderCall")]
     terms = kg.run("leaders", lang=lang).rows
-    names = graph_labels(kg, {plain(r["leader"]) for r in terms}, lang)
-    agreements = [r["day"].value for r in kg.rows(_AGREEMENTS) if r["day"] is not None]
-    incidents = [r["day"].value for r in kg.rows(_INCIDENTS) if r["day"] is not None]
-    today = date.today()
-
+    signed = [day for _iri, day in agreements(kg, whole_days=True)]
+    happened = [day for _iri, day in incidents(kg, latest=True)]
     years = [int(plain(r["date"])[:4]) for r in meetings]
-    term_years = [int(plain(r["start"])[:4]) for r in terms]
-    first = start or max(1965, min(years + term_years, default=1965))
-    last = end or max(years + [int(d[:4]) for d in agreements + incidents] + [today.year], default=today.year)
+    first = start or max(1965, min(years + [int(plain(r["start"])[:4]) for r in terms], default=1965))
+    last = end or max(years + [int(d[:4]) for d in signed + happened] + [date.today().year],
+                      default=date.today().year)
     if first > last:
         raise QueryError(f"empty period: {first} is after {last}")
 
     fig: Figure
     fig, (ax_bars, ax_marks, ax_terms) = plt.subplots(
         3, 1, figsize=(16, 8.5), sharex=True, gridspec_kw={"height_ratios": [5, 1, 3], "hspace": 0.08})
+    _draw_meetings(ax_bars, meetings, years, range(first, last + 1), lang)
+    ax_bars.set_title(gettext("Korea–Japan relations {first}–{last}: leaders' meetings per year, terms of office, "
+                              "agreements and incidents", lang).format(first=first, last=last), loc="left",
+                      fontsize=13)
+    calls = [day for _e, _kr, _jp, day in leader_contacts(kg, "LeaderCall")]
+    _draw_marks(ax_marks, calls, signed, happened, lang)
+    names = graph_labels(kg, {plain(r["leader"]) for r in terms}, lang)
+    _draw_terms(ax_terms, terms, names, first, last, lang)
+    for ax in (ax_bars, ax_marks, ax_terms):
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.subplots_adjust(left=0.12, right=0.99, top=0.94, bottom=0.07)
+    return fig
 
+
+def _draw_meetings(ax: Any, meetings: list[dict[str, Any]], years: list[int], xs: range, lang: str) -> None:
+    """Leaders' meetings per year in ``xs``, stacked by kind, with the totals in the legend
+    (``years``: the year of each meeting row)."""
     counts: dict[str, Counter[int]] = defaultdict(Counter)
     for row, year in zip(meetings, years, strict=True):
         kind = plain(row["kind"]).split(", ")[0]
         counts[kind if kind in KIND_COLOURS else "Summit"][year] += 1
     bottom = Counter[int]()
-    xs = list(range(first, last + 1))
     for kind, colour in KIND_COLOURS.items():
         heights = [counts[kind][x] for x in xs]
         total = sum(counts[kind].values())
-        ax_bars.bar([x + 0.5 for x in xs], heights, bottom=[bottom[x] for x in xs], width=0.8,
-                    color=colour, label=f"{_(KIND_NAMES[kind])} ({total})")
+        ax.bar([x + 0.5 for x in xs], heights, bottom=[bottom[x] for x in xs], width=0.8,
+               color=colour, label=f"{gettext(KIND_NAMES[kind], lang)} ({total})")
         for x, h in zip(xs, heights, strict=True):
             bottom[x] += h
-    ax_bars.set_ylabel(_("Leaders' meetings"))
-    ax_bars.yaxis.get_major_locator().set_params(integer=True)
-    ax_bars.set_title(_("Korea–Japan relations {first}–{last}: leaders' meetings per year, terms of office, "
-                        "agreements and incidents").format(first=first, last=last), loc="left", fontsize=13)
-    ax_bars.legend(loc="upper left", frameon=False, ncol=3)
-    ax_bars.grid(axis="y", alpha=0.3)
+    ax.set_ylabel(gettext("Leaders' meetings", lang))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="upper left", frameon=False, ncol=3)
+    ax.grid(axis="y", alpha=0.3)
 
-    for level, days, marker, size, colour, name in (
-            (2, calls, "s", 30, "#f5b041", _("Leaders' calls")),
-            (1, agreements, "^", 60, "#7d3c98", _("Agreements signed")),
-            (0, incidents, "X", 50, "#d35400", _("Incidents and rulings"))):
-        ax_marks.scatter([_year(d) for d in days], [level] * len(days), marker=marker, s=size, color=colour,
-                         label=f"{name} ({len(days)})", zorder=3)
-    ax_marks.set_yticks([0, 1, 2], [_("incidents"), _("agreements"), _("calls")])
-    ax_marks.set_ylim(-0.7, 2.7)
-    ax_marks.legend(loc="upper left", frameon=False, ncol=3, fontsize=8, bbox_to_anchor=(0, 1.3))
-    ax_marks.grid(axis="x", alpha=0.3)
 
-    rows = {"country/kr": 1, "country/jp": 0}
+def _draw_marks(ax: Any, calls: list[str], signed: list[str], happened: list[str], lang: str) -> None:
+    """A row of markers each for the leaders' calls, the agreements signed and the incidents (days)."""
+    for level, days, marker, size, mark in ((2, calls, "s", 30, "call"), (1, signed, "^", 60, "agreement"),
+                                            (0, happened, "X", 50, "incident")):
+        ax.scatter([_year(d) for d in days], [level] * len(days), marker=marker, s=size, color=MARKS[mark]["color"],
+                   label=f"{gettext(MARKS[mark]['name'], lang)} ({len(days)})", zorder=3)
+    ax.set_yticks([0, 1, 2], [gettext("incidents", lang), gettext("agreements", lang), gettext("calls", lang)])
+    ax.set_ylim(-0.7, 2.7)
+    ax.legend(loc="upper left", frameon=False, ncol=3, fontsize=8, bbox_to_anchor=(0, 1.3))
+    ax.grid(axis="x", alpha=0.3)
+
+
+def _draw_terms(ax: Any, terms: list[dict[str, Any]], names: dict[str, str], first: int, last: int,
+                lang: str) -> None:
+    """The terms of office as bands, Korean presidents above Japanese prime ministers, named where
+    the band is wide enough; the x axis from ``first`` to the end of ``last``."""
+    today = date.today()
     for index, row in enumerate(terms):
         country = plain(row["country"]).rsplit("/", 1)[-1]
-        level = rows.get(f"country/{country}", 0)
+        level = 1 if country == "kr" else 0
         s = _year(plain(row["start"]))
         e = _year(plain(row["end"])) if row.get("end") is not None else _year(today)
         dark, light = COUNTRY_COLOURS.get(country, ("#555555", "#cccccc"))
-        ax_terms.barh(level, e - s, left=s, height=0.9, color=light if index % 2 else dark, alpha=0.85,
-                      edgecolor="white", linewidth=0.5)
+        ax.barh(level, e - s, left=s, height=0.9, color=light if index % 2 else dark, alpha=0.85,
+                edgecolor="white", linewidth=0.5)
         # names of very short (mostly acting) terms would overprint their neighbours
         if e >= first and s <= last + 1 and min(e, last + 1) - max(s, first) >= 0.6:
             name = names.get(plain(row["leader"])) or plain(row["name"]) or ""
-            acting = " " + _("(acting)") if plain(row["acting"]) in ("true", "1") else ""
-            ax_terms.text((max(s, first) + min(e, last + 1)) / 2, level, data_text(name) + acting, rotation=90,
-                          ha="center", va="center", fontsize=7, color="black", clip_on=True, **AS_TEXT)
-    ax_terms.set_yticks([0, 1], [_("Prime Minister of Japan"), _("President of the Republic of Korea")])
-    ax_terms.set_ylim(-0.55, 1.55)
-    ax_terms.set_xlim(first, last + 1)
-    ax_terms.set_xlabel(_("year"))
-    for ax in (ax_bars, ax_marks, ax_terms):
-        ax.spines[["top", "right"]].set_visible(False)
-    fig.subplots_adjust(left=0.12, right=0.99, top=0.94, bottom=0.07)
-    return fig
+            acting = " " + gettext("(acting)", lang) if plain(row["acting"]) in ("true", "1") else ""
+            ax.text((max(s, first) + min(e, last + 1)) / 2, level, data_text(name) + acting, rotation=90,
+                    ha="center", va="center", fontsize=7, color="black", clip_on=True, **AS_TEXT)
+    ax.set_yticks([0, 1], [gettext("Prime Minister of Japan", lang),
+                           gettext("President of the Republic of Korea", lang)])
+    ax.set_ylim(-0.55, 1.55)
+    ax.set_xlim(first, last + 1)
+    ax.set_xlabel(gettext("year", lang))
 
 
 def topics_figure(kg: Graph, lang: str = "en", top: int = 25, start: int | None = None,

@@ -641,29 +641,41 @@ def write_result(result: Any, fmt: Format | None = None, out: io.TextIOBase | No
         answer = bool(result)
         text = ("yes" if answer else "no") if fmt == "table" else _boolean(answer, fmt)
     elif form == "SELECT":
-        columns = [v.value for v in result.variables]
-        if fmt == "table":
-            text = render_table(columns, ([shorten(s[c]) for c in columns] for s in result))
-        elif fmt == "csv":
-            text = sparql_csv(columns, ([s[c] for c in columns] for s in result))
-        else:
-            text = _decode(result.serialize(format=_RESULT_FORMATS[fmt]))
-            if fmt == "xml":
-                text = xml_document(text)
-            elif fmt == "tsv":
-                text = _LINE_BREAKING.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
+        text = _solutions_text(result, fmt)
     else:
-        triples = list(result)
-        if fmt == "table":
-            text = render_table(["subject", "predicate", "object"],
-                                ([shorten(t.subject), shorten(t.predicate), shorten(t.object)] for t in triples))
-        else:
-            text = _decode(ox.serialize(triples, format=_RDF_FORMATS[fmt], prefixes=_used_prefixes(triples))
-                           if fmt in ("ttl", "jsonld") else ox.serialize(triples, format=_RDF_FORMATS[fmt]))
-            if fmt == "rdfxml":
-                text = xml_document(text, advice="choose --format nt, ttl or jsonld, which can")
+        text = _triples_text(list(result), fmt)
     if out is not None:
         out.write(text)
+    return text
+
+
+def _solutions_text(result: ox.QuerySolutions, fmt: str) -> str:
+    """SELECT solutions as a table for people or in a W3C SPARQL 1.1 results format."""
+    columns = [v.value for v in result.variables]
+    if fmt == "table":
+        return render_table(columns, ([shorten(s[c]) for c in columns] for s in result))
+    if fmt == "csv":
+        return sparql_csv(columns, ([s[c] for c in columns] for s in result))
+    text = _decode(result.serialize(format=_RESULT_FORMATS[fmt]))
+    if fmt == "xml":
+        return xml_document(text)
+    if fmt == "tsv":
+        # oxigraph leaves line-breaking controls raw; TSV readers would split the row at them
+        return _LINE_BREAKING.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
+    return text
+
+
+def _triples_text(triples: list[Any], fmt: str) -> str:
+    """A graph (CONSTRUCT or DESCRIBE; ``triples``: oxigraph triples) as a table of triples or in an RDF
+    format."""
+    if fmt == "table":
+        return render_table(["subject", "predicate", "object"],
+                            ([shorten(t.subject), shorten(t.predicate), shorten(t.object)] for t in triples))
+    if fmt in ("ttl", "jsonld"):
+        return _decode(ox.serialize(triples, format=_RDF_FORMATS[fmt], prefixes=_used_prefixes(triples)))
+    text = _decode(ox.serialize(triples, format=_RDF_FORMATS[fmt]))
+    if fmt == "rdfxml":
+        return xml_document(text, advice="choose --format nt, ttl or jsonld, which can")
     return text
 
 

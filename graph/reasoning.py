@@ -67,69 +67,119 @@ _BUILTIN_CLASSES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Ann
                     OWL.NamedIndividual, OWL.Thing, OWL.Nothing, RDFS.Datatype, OWL.AllDifferent}
 
 
+#: The kinds of declaration the checks read, with the names the problems give them.
+_DECLARATIONS = {OWL.Class: "Class", RDFS.Datatype: "Datatype", OWL.ObjectProperty: "ObjectProperty",
+                 OWL.DatatypeProperty: "DatatypeProperty", OWL.AnnotationProperty: "AnnotationProperty"}
+#: Kinds an IRI may not be two of at once (OWL 2 Structural Specification §5.9).
+_EXCLUSIVE_KINDS = ((OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty), (OWL.Class, RDFS.Datatype))
+
+_Declared = dict[URIRef, set[URIRef]]
+
+
 def dl_problems(graph: Graph) -> list[str]:
     """The OWL 2 DL structural problems of ``graph`` (ontology + data), one line each.
 
     Each line names the kind of problem and the IRI; an empty list means the graph passes
-    these checks (which are those kjgraph can break, not the whole OWL 2 DL profile).
+    these checks (which are those kjgraph can break, not the whole OWL 2 DL profile). The lines
+    come in this order: illegal punning, undeclared properties, wrong values, datatypes outside
+    the map in axioms, undeclared classes (used, then in ``owl:AllDisjointClasses``).
     """
-    kinds = {kind: {s for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef)}
-             for kind in (OWL.Class, RDFS.Datatype, OWL.ObjectProperty, OWL.DatatypeProperty,
-                          OWL.AnnotationProperty)}
+    declared = _declarations(graph)
+    problems = _illegal_punning(declared)
+    problems += _property_use_problems(graph, declared)
+    used_classes: Counter[URIRef] = _classes_used(graph, declared)
+    problems += _domain_range_problems(graph, declared, used_classes)
+    problems += [f"undeclared class: {c} ({n} uses)" for c, n in sorted(used_classes.items())]
+    problems += _undeclared_disjoint_members(graph, declared)
+    return problems
+
+
+def _declarations(graph: Graph) -> _Declared:
+    """``{kind: {IRI declared as that kind}}`` for the kinds of :data:`_DECLARATIONS`."""
+    return {kind: {s for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef)} for kind in _DECLARATIONS}
+
+
+def _illegal_punning(declared: _Declared) -> list[str]:
+    """An IRI declared as two kinds of property, or as class and datatype (§5.9)."""
     problems: list[str] = []
-    names = {OWL.Class: "Class", RDFS.Datatype: "Datatype", OWL.ObjectProperty: "ObjectProperty",
-             OWL.DatatypeProperty: "DatatypeProperty", OWL.AnnotationProperty: "AnnotationProperty"}
-    for group in ((OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty),
-                  (OWL.Class, RDFS.Datatype)):
+    for group in _EXCLUSIVE_KINDS:
         seen: dict[URIRef, list[str]] = {}
         for kind in group:
-            for iri in kinds[kind]:
-                seen.setdefault(iri, []).append(names[kind])
+            for iri in declared[kind]:
+                seen.setdefault(iri, []).append(_DECLARATIONS[kind])
         problems += [f"illegal punning: {iri} is declared as {' and '.join(sorted(k))}"
                      for iri, k in sorted(seen.items()) if len(k) > 1]
-    properties = kinds[OWL.ObjectProperty] | kinds[OWL.DatatypeProperty] | kinds[OWL.AnnotationProperty]
+    return problems
+
+
+def _wrong_value(p: URIRef, o: object, declared: _Declared) -> str | None:
+    """What is wrong with the value ``o`` of the declared property ``p`` (None: nothing)."""
+    if p in declared[OWL.ObjectProperty] and isinstance(o, Literal):
+        return "a literal for an object property"
+    if p in declared[OWL.DatatypeProperty] and not isinstance(o, Literal):
+        return "an IRI or blank node for a data property"
+    if (p in declared[OWL.DatatypeProperty] and isinstance(o, Literal) and o.datatype
+            and o.datatype not in OWL2_DATATYPES and o.datatype not in DATE_DATATYPES):
+        return f"a literal of {o.datatype}, outside the OWL 2 datatype map"
+    return None
+
+
+def _property_use_problems(graph: Graph, declared: _Declared) -> list[str]:
+    """Statements whose property is undeclared (§5.8) or whose value does not fit the kind of
+    the property, counted per property."""
+    properties = declared[OWL.ObjectProperty] | declared[OWL.DatatypeProperty] | declared[OWL.AnnotationProperty]
     undeclared: Counter[URIRef] = Counter()
     wrong_value: Counter[tuple[URIRef, str]] = Counter()
     for _s, p, o in graph:
-        if p in _STRUCTURAL or p in _BUILTIN_ANNOTATIONS:
+        if p in _STRUCTURAL or p in _BUILTIN_ANNOTATIONS or not isinstance(p, URIRef):
             continue
         if p not in properties:
-            undeclared[p] += 1  # type: ignore[index]
-        elif p in kinds[OWL.ObjectProperty] and isinstance(o, Literal):
-            wrong_value[(p, "a literal for an object property")] += 1  # type: ignore[index]
-        elif p in kinds[OWL.DatatypeProperty] and not isinstance(o, Literal):
-            wrong_value[(p, "an IRI or blank node for a data property")] += 1  # type: ignore[index]
-        elif (p in kinds[OWL.DatatypeProperty] and isinstance(o, Literal) and o.datatype
-              and o.datatype not in OWL2_DATATYPES and o.datatype not in DATE_DATATYPES):
-            wrong_value[(p, f"a literal of {o.datatype}, outside the OWL 2 datatype map")] += 1  # type: ignore[index]
-    problems += [f"undeclared property: {p} ({n} statements)" for p, n in sorted(undeclared.items())]
-    problems += [f"wrong value: {p} has {what} ({n} statements)"
-                 for (p, what), n in sorted(wrong_value.items())]
-    used_classes: Counter[URIRef] = Counter()
+            undeclared[p] += 1
+        elif (what := _wrong_value(p, o, declared)) is not None:
+            wrong_value[(p, what)] += 1
+    return ([f"undeclared property: {p} ({n} statements)" for p, n in sorted(undeclared.items())]
+            + [f"wrong value: {p} has {what} ({n} statements)" for (p, what), n in sorted(wrong_value.items())])
+
+
+def _classes_used(graph: Graph, declared: _Declared) -> Counter[URIRef]:
+    """Undeclared classes used as a type or in a class axiom, with the number of uses."""
+    used: Counter[URIRef] = Counter()
     for o in graph.objects(None, RDF.type):
-        if isinstance(o, URIRef) and o not in _BUILTIN_CLASSES and o not in kinds[OWL.Class]:
-            used_classes[o] += 1
+        if isinstance(o, URIRef) and o not in _BUILTIN_CLASSES and o not in declared[OWL.Class]:
+            used[o] += 1
     for p in (RDFS.subClassOf, OWL.disjointWith, OWL.equivalentClass):
         for s, o in graph.subject_objects(p):
             for c in (s, o):
-                if isinstance(c, URIRef) and c not in kinds[OWL.Class]:
-                    used_classes[c] += 1
-    for prop in kinds[OWL.ObjectProperty] | kinds[OWL.DatatypeProperty]:
+                if isinstance(c, URIRef) and c not in declared[OWL.Class]:
+                    used[c] += 1
+    return used
+
+
+def _domain_range_problems(graph: Graph, declared: _Declared, used_classes: Counter[URIRef]) -> list[str]:
+    """Datatypes outside the OWL 2 map as the range of a data property (§4); undeclared classes
+    as a domain or range are counted into ``used_classes``."""
+    problems: list[str] = []
+    data_properties = declared[OWL.DatatypeProperty]
+    for prop in declared[OWL.ObjectProperty] | data_properties:
         for p in (RDFS.domain, RDFS.range):
             for c in graph.objects(prop, p):
                 if not isinstance(c, URIRef):
                     continue
-                if p == RDFS.range and prop in kinds[OWL.DatatypeProperty]:
-                    if c not in OWL2_DATATYPES and c not in kinds[RDFS.Datatype]:
+                if p == RDFS.range and prop in data_properties:
+                    if c not in OWL2_DATATYPES and c not in declared[RDFS.Datatype]:
                         problems.append(f"datatype outside the OWL 2 datatype map in an axiom: "
                                         f"{prop} rdfs:range {c}")
-                elif c not in kinds[OWL.Class]:
+                elif c not in declared[OWL.Class]:
                     used_classes[c] += 1
-    problems += [f"undeclared class: {c} ({n} uses)" for c, n in sorted(used_classes.items())]
+    return problems
+
+
+def _undeclared_disjoint_members(graph: Graph, declared: _Declared) -> list[str]:
+    """Undeclared classes among the members of an ``owl:AllDisjointClasses``."""
+    problems: list[str] = []
     for lst in graph.objects(None, OWL.members):
-        members = list(graph.items(lst))
-        problems += [f"undeclared class: {m} in owl:AllDisjointClasses" for m in members
-                     if isinstance(m, URIRef) and m not in kinds[OWL.Class]]
+        problems += [f"undeclared class: {m} in owl:AllDisjointClasses" for m in graph.items(lst)
+                     if isinstance(m, URIRef) and m not in declared[OWL.Class]]
     return problems
 
 
