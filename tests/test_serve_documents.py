@@ -157,6 +157,7 @@ def test_the_first_candidate_in_the_graph_is_documented(served_store: StoreLocat
     lee = ID + "person/lee-jae-myung"
     found = data.document(store, [ID + "person/nobody-at-all", lee], "ntriples")
     assert found is not None and found[0] == lee
-    assert ox.Triple(ox.NamedNode(lee), ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(PREFIXES["kjo"] + "Person")) \
-        in parsed(found[1], ox.RdfFormat.N_TRIPLES)
+    rdf_type, person = ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(PREFIXES["kjo"] + "Person")
+    typed = ox.Triple(ox.NamedNode(lee), rdf_type, person)
+    assert typed in parsed(found[1], ox.RdfFormat.N_TRIPLES)
     assert data.document(store, [ID + "person/nobody-at-all"], "html") is None
