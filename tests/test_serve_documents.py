@@ -20,6 +20,7 @@ import requests
 from kjgraph.build import build
 from kjgraph.query import PREFIXES
 from kjgraph.server import data
+from kjgraph.server.documents import document_triples, resource_document
 from kjgraph.store import StoreLocation
 from tests.http_servers import serving
 
@@ -98,6 +99,7 @@ def test_the_page_and_the_document_come_from_one_result(served_store: StoreLocat
                                                         expected: dict[str, set[ox.Triple]]) -> None:
     store = ox.Store.read_only(str(served_store.oxigraph_path()))
     for iri, triples in expected.items():
+        assert set(resource_document(store, iri).triples()) == set(document_triples(store, iri)) == triples
         page = data.resource_page(store, iri, page_size=10_000)
         node = ox.NamedNode(iri)
         own = {(t.predicate.value, data.term(t.object)) for t in triples if t.subject == node}

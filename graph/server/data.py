@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from kjgraph.iris import BASE
 from kjgraph.labels import LANGUAGES
 from kjgraph.query import PREFIXES
-from kjgraph.server.documents import ResourceDocument, resource_document
+from kjgraph.server.documents import ResourceDocument, document_triples, resource_document
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -102,12 +102,14 @@ def document(store: ox.Store, candidates: list[str], fmt: str, page: int = 1) ->
     Raises :class:`KeyError` for an unknown ``fmt``.
     """
     for iri in candidates:
-        doc = resource_document(store, iri, attributed=fmt == "html")
-        if doc.empty() and not store.contains_named_graph(doc.node):
-            continue
         if fmt == "html":
-            return iri, _page_of(store, doc, page, PAGE_SIZE)
-        return iri, _rdf(doc.triples(), fmt)
+            doc = resource_document(store, iri)
+            if not doc.empty() or store.contains_named_graph(doc.node):
+                return iri, _page_of(store, doc, page, PAGE_SIZE)
+            continue
+        triples = document_triples(store, iri)
+        if triples or store.contains_named_graph(ox.NamedNode(iri)):
+            return iri, _rdf(triples, fmt)
     return None
 
 
@@ -115,7 +117,7 @@ def resource_rdf(store: ox.Store, iri: str, fmt: str) -> bytes:
     """The resource's document (:mod:`kjgraph.server.documents`: its own statements, the
     inbound links and the provenance of its statements) in ``fmt``, a key of
     :data:`kjgraph.server.sparql.RDF_FORMATS`; one query."""
-    return _rdf(resource_document(store, iri, attributed=False).triples(), fmt)
+    return _rdf(document_triples(store, iri), fmt)
 
 
 def _rdf(triples: list[ox.Triple], fmt: str) -> bytes:

@@ -57,16 +57,19 @@ PROVENANCE = """{ { SELECT DISTINCT ?s WHERE { GRAPH ?s { ?r ?p0 ?o0 } } }
 
 
 def document_query(iri: str, *, attributed: bool = True) -> str:
-    """The one query that reads the document of ``iri``; ``attributed``: with the named graphs
-    that state each statement (what the HTML page cites; an RDF document leaves them out).
-    Not sorted: SPARQL's ORDER BY on terms costs more than the query (Oxigraph 0.5), so
-    :func:`resource_document` sorts.
+    """The one query that reads the document of ``iri``. ``attributed`` (for the HTML page, which
+    cites a source per statement): a SELECT of rows ``?s ?p ?o ?g ?provenance`` that also says
+    which named graphs state each statement (:func:`resource_document`); otherwise (for an RDF
+    document) a CONSTRUCT of the document's triples (:func:`document_triples`), the same branches
+    without the attributions. Not sorted: SPARQL's ORDER BY on terms costs more than the query
+    (Oxigraph 0.5), so :func:`resource_document` sorts.
 
     Raises :class:`ValueError` when ``iri`` is not an absolute IRI (pyoxigraph's check).
     """
     node = str(ox.NamedNode(iri))
     branches = [STATEMENTS, ATTRIBUTIONS, PROVENANCE] if attributed else [STATEMENTS, PROVENANCE]
-    text = "SELECT ?s ?p ?o ?g ?provenance WHERE {\n  " + "\n  UNION ".join(branches) + "\n}"
+    head = "SELECT ?s ?p ?o ?g ?provenance" if attributed else "CONSTRUCT { ?s ?p ?o }"
+    text = head + " WHERE {\n  " + "\n  UNION ".join(branches) + "\n}"
     return re.sub(r"\?r\b", lambda _match: node, text)
 
 
@@ -75,7 +78,8 @@ Node = ox.NamedNode | ox.BlankNode | ox.Literal
 
 @dataclass
 class ResourceDocument:
-    """A resource's document (see the module's docstring), in the order of :data:`DOCUMENT_QUERY`.
+    """A resource's document (see the module's docstring) with the named graphs that state each
+    statement, own statements by predicate then object, inbound links by predicate then subject.
 
     ``statements`` maps (predicate, object) of each own statement to the named graphs (IRIs)
     that state it, ``inverse`` maps (subject, predicate) of each inbound link likewise, and
@@ -124,21 +128,29 @@ def term_order(term: Node) -> tuple[int, float, str, str]:
     return (3, 0.0, term.value, term.language or term.datatype.value)
 
 
-def resource_document(store: ox.Store, iri: str, *, attributed: bool = True) -> ResourceDocument:
-    """The document of ``iri`` from one query of ``store`` (:func:`document_query`): own
-    statements by predicate then object, inbound links by predicate then subject.
+def document_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
+    """The triples of the document of ``iri`` (those of :meth:`ResourceDocument.triples`), each
+    once, from one CONSTRUCT query of ``store``. Raises :class:`ValueError` when ``iri`` is not
+    an absolute IRI."""
+    return list(dict.fromkeys(store.query(document_query(iri, attributed=False), prefixes=PREFIXES)))  # type: ignore[arg-type]
+
+
+def resource_document(store: ox.Store, iri: str) -> ResourceDocument:
+    """The document of ``iri`` with the graphs that state each statement, from one query of
+    ``store`` (:func:`document_query`): own statements by predicate then object, inbound links
+    by predicate then subject.
 
     Only statements of the default graph (the record) are part of it: a claim that one source
     makes and the record does not (asserted in that source's graph alone) is the source's.
     Raises :class:`ValueError` when ``iri`` is not an absolute IRI.
     """
     node = ox.NamedNode(iri)
-    solutions = store.query(document_query(iri, attributed=attributed), prefixes=PREFIXES)
+    solutions = store.query(document_query(iri), prefixes=PREFIXES)
     assert isinstance(solutions, ox.QuerySolutions)
     statements: dict[tuple[Any, Any, Any], list[str]] = {}
     stated: dict[tuple[Any, Any, Any], list[str]] = {}
     provenance: dict[str, str] = {}
-    for s, p, o, g, derived in solutions:
+    for s, p, o, g, derived in list(solutions):  # evaluated at once: term operations while the query runs are slow
         if derived is not None:
             provenance[s.value] = o.value
         elif g is None:
