@@ -287,17 +287,19 @@ class Server:
         start = self.site.root + prefix
         return path[len(start):] if path.startswith(start) else None
 
-    async def find(self, rest: str) -> str | None:
-        """The IRI in the graph that the path ``rest`` (``id/…``, ``graph/…``) names, or None.
-
-        The path's IRI form (RFC 3987 §3.2: only non-ASCII characters decoded) is tried first,
-        then the path exactly as sent; raises :class:`BadRequest` when neither is an IRI.
-        """
+    def candidates(self, rest: str) -> list[str]:
+        """The IRIs the path ``rest`` (``id/…``, ``graph/…``) may name: its IRI form (RFC 3987
+        §3.2: only non-ASCII characters decoded), then the path exactly as sent; raises
+        :class:`BadRequest` when neither is an IRI."""
         candidates = list(dict.fromkeys([self.public(httputil.uri_to_iri(rest)), self.public(rest)]))
         valid = [iri for iri in candidates if _absolute_iri(iri)]
         if not valid:
             raise BadRequest(f"{self.public(rest)!r} is not a valid IRI")
-        for iri in valid:
+        return valid
+
+    async def find(self, rest: str) -> str | None:
+        """The first of :meth:`candidates` that is in the graph, or None."""
+        for iri in self.candidates(rest):
             if await self.call("exists", iri):
                 return iri
         return None
@@ -416,17 +418,15 @@ class Server:
         stem, _dot, ext = rest.rpartition(".")
         if ext not in DOC_FORMATS or not stem.startswith(("id/", "graph/")):
             return self.error(request, 404, "no such document", title="Not found")
-        iri = await self.find(stem)
-        if iri is None:
+        key, page = (DOC_FORMATS[ext], 1) if ext != "html" else ("html", _page(request))
+        found = await self.call("document", self.candidates(stem), key, page)  # one worker round trip
+        if found is None:
             return self.error(request, 404, f"{self.public(httputil.uri_to_iri(stem))} is not in the graph",
                               title="Not found")
+        iri, r = found
         if ext != "html":
-            key = DOC_FORMATS[ext]
-            body = await self.call("resource_rdf", iri, key)
-            return Response(body, media_type=sparql.GRAPH_TYPES[key],
+            return Response(r, media_type=sparql.GRAPH_TYPES[key],
                             headers={"Link": f'<{httputil.iri_to_uri(iri)}>; rel="describes"'})
-        page = _page(request)
-        r = await self.call("resource_page", iri, page)
         last = max(1, (max(r["out_total"], r["in_total"]) - 1) // r["page_size"] + 1)
         if page > last:
             return self.error(request, 404, f"page {page} is beyond the last page ({last}) of {iri}",

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from kjgraph.iris import BASE
 from kjgraph.labels import LANGUAGES
 from kjgraph.query import PREFIXES
+from kjgraph.server.documents import ResourceDocument, document_triples, resource_document
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -91,35 +92,112 @@ def exists(store: ox.Store, iri: str) -> bool:
             or store.contains_named_graph(node))
 
 
+def document(store: ox.Store, candidates: list[str], fmt: str, page: int = 1) -> tuple[str, Any] | None:
+    """The document of the first of ``candidates`` (IRIs) that is in the graph, read in one
+    worker round trip (one query for an RDF document): ``(iri, body)`` where ``body`` is the
+    bytes of ``fmt`` (a key of :data:`kjgraph.server.sparql.RDF_FORMATS`) or, for ``"html"``,
+    the :func:`resource_page` data of page ``page``; None when no candidate is in the graph
+    (:func:`exists`: neither subject nor object of a statement, nor a named graph).
+
+    Raises :class:`KeyError` for an unknown ``fmt``.
+    """
+    for iri in candidates:
+        if fmt == "html":
+            doc = resource_document(store, iri)
+            if not doc.empty() or store.contains_named_graph(doc.node):
+                return iri, _page_of(store, doc, page, PAGE_SIZE)
+            continue
+        triples = document_triples(store, iri)
+        if triples or store.contains_named_graph(ox.NamedNode(iri)):
+            return iri, _rdf(triples, fmt)
+    return None
+
+
+def resource_rdf(store: ox.Store, iri: str, fmt: str) -> bytes:
+    """The resource's document (:mod:`kjgraph.server.documents`: its own statements, the
+    inbound links and the provenance of its statements) in ``fmt``, a key of
+    :data:`kjgraph.server.sparql.RDF_FORMATS`; one query."""
+    return _rdf(document_triples(store, iri), fmt)
+
+
+def _rdf(triples: list[ox.Triple], fmt: str) -> bytes:
+    from kjgraph.server.sparql import RDF_FORMATS
+
+    if fmt == "turtle":
+        return _serialize(triples, RDF_FORMATS[fmt], prefixes=PREFIXES)
+    return _serialize(triples, RDF_FORMATS[fmt])
+
+
+#: The predicates of :data:`LABEL_PATH`, as IRIs.
+LABEL_PREDICATES = frozenset(PREFIXES[prefix] + local for prefix, local in
+                             (name.split(":") for name in LABEL_PATH.split("|")))
+
+
 def describe(store: ox.Store, iri: str, page: int = 1, page_size: int = PAGE_SIZE) -> dict[str, Any]:
-    """Everything a resource page shows: labels, types, statements and inverse statements
-    (one page of each) with the named graphs (sources) that state them, labels of the
-    related resources, the sources' own descriptions, and the evidence: the sentences of
-    stored sources anchored to it (``evidence``, in document order)."""
-    node = ox.NamedNode(iri)
+    """Everything a resource page shows but its card: labels, types, statements and inverse
+    statements (one page of each) with the named graphs (sources) that state them, labels of
+    the related resources, the sources' records (``sources``: graph → source), and the evidence:
+    the sentences of stored sources anchored to it (``evidence``, in document order).
+
+    Statements are ``(predicate, object term, graphs)`` and inverse statements ``(subject term,
+    predicate, graphs)``, terms as :func:`term` gives them."""
+    r, related = _described(store, resource_document(store, iri), page, page_size)
+    missing = sorted({g for *_x, gs in r["statements"] + r["inverse"] for g in gs} - set(r["sources"]))
+    if missing:
+        r["sources"].update(_sources(store, missing))
+    r["related_labels"] = labels_of(store, related + list(r["sources"].values()))
+    return r
+
+
+def _described(store: ox.Store, doc: ResourceDocument, page: int,
+               page_size: int) -> tuple[dict[str, Any], list[str]]:
+    """:func:`describe` from the resource's document, but for ``related_labels`` and the sources
+    of inbound links' graphs (left to the caller: :func:`_sources`), and the IRIs whose labels
+    the page needs."""
     offset = (max(page, 1) - 1) * page_size
-    labels = [(row[0].value, row[0].language or "")
-              for row in _rows(store, f"SELECT ?l WHERE {{ ?r {LABEL_PATH} ?l }} ORDER BY ?l", r=node)]
-    types = [row[0].value for row in _rows(store, "SELECT ?t WHERE { ?r a ?t } ORDER BY ?t", r=node)]
-    out_total = _int(store, "SELECT (COUNT(*) AS ?n) WHERE { ?r ?p ?o }", r=node)
-    in_total = _int(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?r }", r=node)
-    statements = [
-        (row[0].value, term(row[1]), (row[2].value.split() if row[2] is not None else []))
-        for row in _rows(store, f"""
-        SELECT ?p ?o (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?gs) WHERE {{
-          ?r ?p ?o OPTIONAL {{ GRAPH ?g {{ ?r ?p ?o }} }}
-        }} GROUP BY ?p ?o ORDER BY ?p ?o LIMIT {page_size} OFFSET {offset}""", r=node)]
-    inverse = [
-        (term(row[0]), row[1].value, (row[2].value.split() if row[2] is not None else []))
-        for row in _rows(store, f"""
-        SELECT ?s ?p (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?gs) WHERE {{
-          ?s ?p ?r OPTIONAL {{ GRAPH ?g {{ ?s ?p ?r }} }}
-        }} GROUP BY ?s ?p ORDER BY ?p ?s LIMIT {page_size} OFFSET {offset}""", r=node)]
-    graphs = sorted({g for *_x, gs in statements for g in gs} | {g for *_x, gs in inverse for g in gs})
-    sources = {row[0].value: row[1].value for row in _rows(
+    own = [(p.value, term(o), graphs) for (p, o), graphs in doc.statements.items()]
+    inverse = [(term(s), p.value, graphs) for (s, p), graphs in doc.inverse.items()]
+    statements, inverse_page = own[offset:offset + page_size], inverse[offset:offset + page_size]
+    labels = sorted({(o.value, o.language or "") for p, o in doc.statements
+                    if p.value in LABEL_PREDICATES and isinstance(o, ox.Literal)})
+    types = sorted(o.value for p, o in doc.statements if p.value == RDF_TYPE)
+    graphs = sorted({g for *_x, gs in statements + inverse_page for g in gs})
+    sources = {g: doc.provenance[g] for g in graphs if g in doc.provenance}
+    evidence = _evidence(store, doc.node)
+    related = (_named(statements, inverse_page) + types + graphs + list(sources.values())
+               + [e["about"] for e in evidence])
+    own_triples = doc.own_triples()
+    return {
+        "iri": doc.iri, "labels": labels, "types": types, "statements": statements, "inverse": inverse_page,
+        "out_total": len(own), "in_total": len(inverse), "page": max(page, 1), "page_size": page_size,
+        "sources": sources,
+        # the JSON-LD of the whole resource (every statement of it, not one page)
+        "jsonld": _serialize(own_triples, ox.RdfFormat.JSON_LD).decode() if own_triples else "{}",
+        "is_graph": store.contains_named_graph(doc.node),
+        # Sentences of stored sources that support the resource, the statements that resulted
+        # from it and its parts (W3C Web Annotation text anchors): [{about, quote, source, start, end}]
+        "evidence": evidence,
+    }, related
+
+
+def _named(statements: list[tuple[str, Term | None, list[str]]],
+           inverse: list[tuple[Term | None, str, list[str]]]) -> list[str]:
+    """The IRIs that statements and inverse statements name: predicates, objects, subjects."""
+    return ([p for p, *_x in statements] + [o[1] for _p, o, _g in statements if o is not None and o[0] == "uri"]
+            + [s[1] for s, *_x in inverse if s is not None and s[0] == "uri"] + [p for _s, p, _g in inverse])
+
+
+def _sources(store: ox.Store, graphs: list[str]) -> dict[str, str]:
+    """The source record of each named graph of ``graphs`` that has one."""
+    return {row[0].value: row[1].value for row in _rows(
         store, "SELECT ?g ?src WHERE { VALUES ?g { " + " ".join(str(ox.NamedNode(g)) for g in graphs)
-        + " } ?g prov:wasDerivedFrom ?src }")} if graphs else {}
-    evidence = [
+        + " } ?g prov:wasDerivedFrom ?src }")}
+
+
+def _evidence(store: ox.Store, node: ox.NamedNode) -> list[dict[str, Any]]:
+    """The text anchors of stored sources about ``node``, its results and its parts:
+    ``[{about, quote, source, start, end}]`` in document order."""
+    return [
         {"about": row[0].value, "quote": row[1].value, "source": row[2].value,
          "start": int(row[3].value), "end": int(row[4].value)}
         for row in _rows(store, """
@@ -129,43 +207,6 @@ def describe(store: ox.Store, iri: str, page: int = 1, page_size: int = PAGE_SIZ
           ?segment oa:hasSource ?source ; oa:hasSelector ?q , ?p .
           ?q oa:exact ?quote . ?p oa:start ?start ; oa:end ?end .
         } ORDER BY ?source ?start ?about""", r=node)]
-    related = ([p for p, *_x in statements] + [o[1] for _p, o, _g in statements if o is not None and o[0] == "uri"]
-               + [s[1] for s, *_x in inverse if s is not None and s[0] == "uri"] + [p for _s, p, _g in inverse]
-               + types + graphs + list(sources.values()) + [e["about"] for e in evidence])
-    own = [ox.Triple(node, ox.NamedNode(p), _node(o)) for p, o, _g in statements if o is not None]
-    return {
-        "iri": iri, "labels": labels, "types": types, "statements": statements, "inverse": inverse,
-        "out_total": out_total, "in_total": in_total, "page": max(page, 1), "page_size": page_size,
-        "sources": sources, "related_labels": labels_of(store, related),
-        "jsonld": _serialize(own, ox.RdfFormat.JSON_LD).decode() if own else "{}",
-        "is_graph": store.contains_named_graph(node),
-        # Sentences of stored sources that support the resource, the statements that resulted
-        # from it and its parts (W3C Web Annotation text anchors): [{about, quote, source, start, end}]
-        "evidence": evidence,
-    }
-
-
-def _node(t: Term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    if t[0] == "uri":
-        return ox.NamedNode(t[1])
-    if t[0] == "bnode":
-        return ox.BlankNode(t[1])
-    if t[2]:
-        return ox.Literal(t[1], language=t[2])
-    return ox.Literal(t[1], datatype=ox.NamedNode(t[3]))
-
-
-def resource_rdf(store: ox.Store, iri: str, fmt: str) -> bytes:
-    """The resource's own statements (subject = iri) and the labels of what they point to."""
-    from kjgraph.server.sparql import RDF_FORMATS
-
-    node = ox.NamedNode(iri)
-    triples = _results(store, f"""CONSTRUCT {{ {node} ?p ?o . ?o rdfs:label ?l . ?s ?q {node} }} WHERE {{
-        {{ {node} ?p ?o OPTIONAL {{ ?o rdfs:label ?l }} }} UNION {{ ?s ?q {node} }} }}""")
-    rdf_format = RDF_FORMATS[fmt]
-    if fmt == "turtle":
-        return _serialize(triples, rdf_format, prefixes=PREFIXES)
-    return _serialize(triples, rdf_format)
 
 
 _SEARCH_INDEXES: dict[int, Any] = {}
@@ -348,189 +389,272 @@ def _kind(types: list[str]) -> str:
     return "other"
 
 
+class _Card:
+    """The card of one resource while it is built: ``rows`` of ``(heading, values)`` and
+    ``lists`` of related resources (see :func:`card`)."""
+
+    def __init__(self, store: ox.Store, node: ox.NamedNode, types: list[str]) -> None:
+        self.store, self.node, self.types = store, node, types
+        self.rows: list[tuple[str, list[dict[str, Any]]]] = []
+        self.lists: list[dict[str, Any]] = []
+
+    def query(self, text: str) -> list[Any]:
+        """The rows of SELECT ``text`` with ``?r`` bound to the resource."""
+        return _rows(self.store, text, r=self.node)
+
+    def add(self, heading: str, path: str, *, inverse: bool = False) -> list[dict[str, Any]]:
+        """A row of the objects (``inverse``: subjects) of ``path``, if there are any."""
+        found = _values(self.store, self.node, path, inverse=inverse)
+        if found:
+            self.rows.append((heading, found))
+        return found
+
+    def add_all(self, rows: tuple[tuple[str, str], ...]) -> None:
+        """:meth:`add` for each ``(heading, path)``."""
+        for heading, path in rows:
+            self.add(heading, path)
+
+    def add_list(self, heading: str, items: list[dict[str, Any]]) -> None:
+        """A list of related resources, if there are any."""
+        if items:
+            self.lists.append({"heading": heading, "items": items})
+
+    def dated(self, text: str) -> list[dict[str, Any]]:
+        """``[{term, date}]`` of SELECT ``text``'s rows ``?e ?day`` (the day may be unbound)."""
+        return [{"term": ("uri", row[0].value), "date": row[1].value if row[1] is not None else ""}
+                for row in self.query(text)]
+
+
 def card(store: ox.Store, iri: str) -> dict[str, Any]:
     """The facts a resource page opens with, by kind of resource (event, person, agreement,
     place): rows of ``(heading, values)`` where a value is ``{"term", "graphs", ...}`` (the named
     graphs, i.e. sources, that state it), and ``lists`` of related resources (meetings before
     and after, meetings with counterparts, what happened at a place). Headings are message ids
     of :mod:`kjgraph.i18n`."""
-    from kjgraph.i18n import N_
-
     node = ox.NamedNode(iri)
     types = [row[0].value for row in _rows(store, "SELECT ?t WHERE { ?r a ?t }", r=node)]
     specific = [row[0].value for row in _rows(store, """SELECT ?t WHERE { ?r a ?t FILTER(STRSTARTS(STR(?t), STR(kjo:)))
         FILTER NOT EXISTS { ?r a ?sub . ?sub rdfs:subClassOf+ ?t FILTER(?sub != ?t) } }""", r=node)]
     kind = _kind(types)
-    rows: list[tuple[str, list[dict[str, Any]]]] = []
-    lists: list[dict[str, Any]] = []
+    built = _Card(store, node, types)
+    descriptions = [(row[0].value, row[0].language or "") for row in built.query(
+        "SELECT ?d WHERE { ?r schema:description ?d }")]
+    _CARDS[kind](built)
+    iris = _card_iris(built.rows, built.lists) | set(specific)
+    return {"kind": kind, "classes": specific, "rows": built.rows, "lists": built.lists,
+            "descriptions": descriptions, "labels": labels_of(store, sorted(iris))}
 
-    def add(heading: str, path: str, *, inverse: bool = False) -> list[dict[str, Any]]:
-        found = _values(store, node, path, inverse=inverse)
-        if found:
-            rows.append((heading, found))
-        return found
 
-    descriptions = [(row[0].value, row[0].language or "") for row in _rows(
-        store, "SELECT ?d WHERE { ?r schema:description ?d }", r=node)]
-    if kind == "event":
-        add(N_("When"), "schema:startDate")
-        add(N_("Until"), "schema:endDate")
-        places = add(N_("Where"), "kjo:place")
-        add(N_("Venue"), "kjo:venue")
-        for place in places:
-            countries = [{"term": ("uri", row[0].value), "graphs": []} for row in _rows(
-                store, "SELECT DISTINCT ?c WHERE { ?r schema:containedInPlace+ ?c . ?c a kjo:Country }",
-                r=ox.NamedNode(place["term"][1]))]
-            if countries:
-                place["in"] = countries
-        who = []
-        for row in _rows(store, """SELECT ?p ?role ?office ?country
-            (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?gs)
-            WHERE { ?r kjo:participation ?x . ?x kjo:participant ?p
-                    OPTIONAL { ?x kjo:role ?role } OPTIONAL { ?x kjo:inCapacityOf/kjo:office ?office }
-                    OPTIONAL { ?x kjo:onBehalfOf ?country }
-                    OPTIONAL { GRAPH ?g { ?x kjo:participant ?p } } }
-            GROUP BY ?p ?role ?office ?country ORDER BY ?role ?p""", r=node):
-            who.append({"term": term(row[0]), "graphs": _graphs(row[4]),
-                        "role": row[1].value if row[1] is not None else None,
-                        "office": row[2].value if row[2] is not None else None,
-                        "country": row[3].value if row[3] is not None else None})
-        if who:
-            rows.append((N_("Who"), who))
-        add(N_("Countries taking part"), "kjo:participatingCountry")
-        add(N_("Kind of call"), "kjo:medium")
-        add(N_("Duration (minutes)"), "kjo:durationMinutes")
-        outcomes: dict[Any, dict[str, Any]] = {}
-        for found in (_values(store, node, "kjo:resultedIn"), _values(store, node, "kjo:agreedAt", inverse=True)):
-            for v in found:
-                merged = outcomes.setdefault(v["term"], {"term": v["term"], "graphs": []})
-                merged["graphs"] = sorted(set(merged["graphs"]) | set(v["graphs"]))
-        if outcomes:
-            rows.append((N_("Outcomes and agreements"), list(outcomes.values())))
-        add(N_("Part of"), "kjo:partOf")
-        add(N_("Series"), "kjo:inSeries")
-        add(N_("Reciprocates"), "kjo:reciprocates")
-        add(N_("Reciprocated by"), "kjo:reciprocates", inverse=True)
-        add(N_("Refers to"), "kjo:refersTo")
-        add(N_("Topics"), "dcterms:subject")
-        parts = [{"term": ("uri", row[0].value), "date": row[1].value if row[1] is not None else ""}
-                 for row in _rows(store, """SELECT ?e (MIN(?d) AS ?day) WHERE { ?e kjo:partOf ?r
-                    OPTIONAL { ?e kjo:earliestDate ?d } } GROUP BY ?e ORDER BY ?day ?e""", r=node)]
-        if parts:
-            lists.append({"heading": N_("Held during it"), "items": parts})
-        if f"{KJO}LeadersMeeting" in types:
-            day = [row[0].value for row in _rows(store, "SELECT (MAX(?d) AS ?x) WHERE { ?r kjo:earliestDate ?d }",
-                                                 r=node) if row[0] is not None]
-            if day:
-                around = []
-                for order, comparison in (("DESC", "<"), ("ASC", ">")):
-                    nearest = _rows(store, f"""SELECT ?e (MAX(?d) AS ?day) WHERE {{ ?e a kjo:LeadersMeeting ;
-                        kjo:earliestDate ?d FILTER(?e != ?r) }} GROUP BY ?e
-                        HAVING (STR(MAX(?d)) {comparison} "{day[0]}") ORDER BY {order}(STR(?day)) ?e LIMIT 1""", r=node)
-                    if nearest:
-                        around.append({"term": ("uri", nearest[0][0].value), "date": nearest[0][1].value,
-                                       "relation": N_("before") if comparison == "<" else N_("after")})
-                if around:
-                    lists.append({"heading": N_("The leaders' meetings before and after"), "items": around})
-    elif kind == "person":
-        add(N_("Born"), "schema:birthDate")
-        add(N_("Nationality"), "schema:nationality")
-        terms = [{"term": ("uri", row[0].value), "start": row[1].value, "end": row[2].value if row[2] else "",
-                  "acting": row[3] is not None and row[3].value in ("true", "1"), "graphs": _graphs(row[4])}
-                 for row in _rows(store, """SELECT ?office ?s ?e ?acting
-                    (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?gs)
-                    WHERE { ?t kjo:holder ?r ; kjo:office ?office ; schema:startDate ?s
-                            OPTIONAL { ?t schema:endDate ?e } OPTIONAL { ?t kjo:acting ?acting }
-                            OPTIONAL { GRAPH ?g { ?t kjo:holder ?r } } }
-                    GROUP BY ?office ?s ?e ?acting ORDER BY ?s""", r=node)]
-        if terms:
-            rows.append((N_("Offices and terms"), terms))
-        meetings = [{"term": ("uri", row[0].value), "date": row[1].value, "kind": row[2].value,
-                     "with": [w for w in row[3].value.split() if w]}
-                    for row in _rows(store, """SELECT ?e (MAX(?d) AS ?day) (SAMPLE(?k) AS ?kind)
-                        (GROUP_CONCAT(DISTINCT STR(?other); separator=" ") AS ?others) WHERE {
-                        VALUES ?k { kjo:Summit kjo:SidelineMeeting kjo:BriefTalk kjo:LeaderCall }
-                        ?e a ?k ; kjo:participation ?mine , ?theirs ; kjo:earliestDate ?d .
-                        ?mine kjo:participant ?r ; kjo:inCapacityOf/kjo:office ?o1 .
-                        ?theirs kjo:participant ?other ; kjo:inCapacityOf/kjo:office ?o2 .
-                        ?o1 a kjo:LeaderOffice . ?o2 a kjo:LeaderOffice . FILTER(?o1 != ?o2) }
-                        GROUP BY ?e ORDER BY ?day ?e""", r=node)]
-        if meetings:
-            lists.append({"heading": N_("Meetings and calls with counterparts"), "items": meetings})
-    elif kind == "agreement":
-        add(N_("Parties"), "kjo:party")
-        add(N_("Signatories"), "kjo:signatory")
-        add(N_("Signed on"), "kjo:signedOn")
-        add(N_("Signed at"), "kjo:signedAt")
-        add(N_("Agreed at"), "kjo:agreedAt")
-        add(N_("Entered into force"), "kjo:enteredIntoForce")
-        add(N_("Terminated"), "kjo:terminatedOn")
-        add(N_("Status"), "kjo:status")
-        add(N_("Topics"), "dcterms:subject")
-        history = [{"term": ("uri", row[0].value), "date": row[1].value if row[1] is not None else ""}
-                   for row in _rows(store, """SELECT ?e (MIN(?d) AS ?day) WHERE {
-                       { ?e kjo:refersTo ?r } UNION { ?e kjo:resultedIn ?r } UNION { ?r kjo:agreedAt ?e }
-                       ?e a kjo:Event OPTIONAL { ?e kjo:earliestDate ?d } } GROUP BY ?e ORDER BY ?day ?e""", r=node)]
-        if history:
-            lists.append({"heading": N_("History"), "items": history})
-    elif kind == "place":
-        add(N_("In"), "schema:containedInPlace")
-        add(N_("Latitude"), "geo:lat")
-        add(N_("Longitude"), "geo:long")
-        events = [{"term": ("uri", row[0].value), "date": row[1].value if row[1] is not None else ""}
-                  for row in _rows(store, """SELECT ?e (MIN(?d) AS ?day) WHERE {
-                      { ?e kjo:place ?r } UNION { ?e kjo:place ?p . ?p schema:containedInPlace+ ?r }
-                      OPTIONAL { ?e kjo:earliestDate ?d } } GROUP BY ?e ORDER BY ?day ?e""", r=node)]
-        if events:
-            lists.append({"heading": N_("What happened here"), "items": events})
-    else:
-        add(N_("Topics"), "dcterms:subject")
-    iris = {v["term"][1] for _h, vs in rows for v in vs if v["term"] and v["term"][0] == "uri"}
-    iris |= {x for _h, vs in rows for v in vs for x in (v.get("role"), v.get("office"), v.get("country")) if x}
-    iris |= {c["term"][1] for _h, vs in rows for v in vs for c in v.get("in", [])}
-    iris |= {i["term"][1] for block in lists for i in block["items"]}
-    iris |= {w for block in lists for i in block["items"] for w in i.get("with", [])}
-    iris |= {i.get("kind", "") for block in lists for i in block["items"] if i.get("kind")}
-    iris |= set(specific)
-    return {"kind": kind, "classes": specific, "rows": rows, "lists": lists, "descriptions": descriptions,
-            "labels": labels_of(store, sorted(iris))}
+def _card_iris(rows: list[tuple[str, list[dict[str, Any]]]], lists: list[dict[str, Any]]) -> set[str]:
+    """The IRIs a card names (whose labels it shows)."""
+    values = [v for _h, vs in rows for v in vs]
+    items = [i for block in lists for i in block["items"]]
+    iris = {v["term"][1] for v in values if v["term"] and v["term"][0] == "uri"}
+    iris |= {x for v in values for x in (v.get("role"), v.get("office"), v.get("country")) if x}
+    iris |= {c["term"][1] for v in values for c in v.get("in", [])}
+    iris |= {i["term"][1] for i in items} | {w for i in items for w in i.get("with", [])}
+    return iris | {i["kind"] for i in items if i.get("kind")}
+
+
+def _event_card(c: _Card) -> None:
+    """An event: when, where, who (with role, office and country), outcomes, its series and
+    parts, and for a leaders' meeting the ones before and after."""
+    from kjgraph.i18n import N_
+
+    c.add_all(((N_("When"), "schema:startDate"), (N_("Until"), "schema:endDate")))
+    _event_places(c, c.add(N_("Where"), "kjo:place"))
+    c.add(N_("Venue"), "kjo:venue")
+    _event_people(c)
+    c.add_all(((N_("Countries taking part"), "kjo:participatingCountry"), (N_("Kind of call"), "kjo:medium"),
+               (N_("Duration (minutes)"), "kjo:durationMinutes")))
+    _event_outcomes(c)
+    c.add_all(((N_("Part of"), "kjo:partOf"), (N_("Series"), "kjo:inSeries"), (N_("Reciprocates"), "kjo:reciprocates")))
+    c.add(N_("Reciprocated by"), "kjo:reciprocates", inverse=True)
+    c.add_all(((N_("Refers to"), "kjo:refersTo"), (N_("Topics"), "dcterms:subject")))
+    c.add_list(N_("Held during it"), c.dated("""SELECT ?e (MIN(?d) AS ?day) WHERE { ?e kjo:partOf ?r
+        OPTIONAL { ?e kjo:earliestDate ?d } } GROUP BY ?e ORDER BY ?day ?e"""))
+    if f"{KJO}LeadersMeeting" in c.types:
+        _leaders_meetings_around(c)
+
+
+def _event_places(c: _Card, places: list[dict[str, Any]]) -> None:
+    """Each place of an event with the countries it lies in (``place["in"]``)."""
+    for place in places:
+        countries = [{"term": ("uri", row[0].value), "graphs": []} for row in _rows(
+            c.store, "SELECT DISTINCT ?c WHERE { ?r schema:containedInPlace+ ?c . ?c a kjo:Country }",
+            r=ox.NamedNode(place["term"][1]))]
+        if countries:
+            place["in"] = countries
+
+
+def _event_people(c: _Card) -> None:
+    """The row of an event's participants: ``{term, graphs, role, office, country}``."""
+    from kjgraph.i18n import N_
+
+    def value(row: Any) -> str | None:
+        return row.value if row is not None else None
+
+    who = [{"term": term(row[0]), "graphs": _graphs(row[4]), "role": value(row[1]), "office": value(row[2]),
+            "country": value(row[3])} for row in c.query("""SELECT ?p ?role ?office ?country
+        (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?gs)
+        WHERE { ?r kjo:participation ?x . ?x kjo:participant ?p
+                OPTIONAL { ?x kjo:role ?role } OPTIONAL { ?x kjo:inCapacityOf/kjo:office ?office }
+                OPTIONAL { ?x kjo:onBehalfOf ?country }
+                OPTIONAL { GRAPH ?g { ?x kjo:participant ?p } } }
+        GROUP BY ?p ?role ?office ?country ORDER BY ?role ?p""")]
+    if who:
+        c.rows.append((N_("Who"), who))
+
+
+def _event_outcomes(c: _Card) -> None:
+    """One row of what an event resulted in and what was agreed at it, each once with the
+    graphs of both links."""
+    from kjgraph.i18n import N_
+
+    outcomes: dict[Any, dict[str, Any]] = {}
+    for found in (_values(c.store, c.node, "kjo:resultedIn"), _values(c.store, c.node, "kjo:agreedAt", inverse=True)):
+        for v in found:
+            merged = outcomes.setdefault(v["term"], {"term": v["term"], "graphs": []})
+            merged["graphs"] = sorted(set(merged["graphs"]) | set(v["graphs"]))
+    if outcomes:
+        c.rows.append((N_("Outcomes and agreements"), list(outcomes.values())))
+
+
+def _leaders_meetings_around(c: _Card) -> None:
+    """The leaders' meetings just before and just after this one (by earliest date)."""
+    from kjgraph.i18n import N_
+
+    day = [row[0].value for row in c.query("SELECT (MAX(?d) AS ?x) WHERE { ?r kjo:earliestDate ?d }")
+           if row[0] is not None]
+    if not day:
+        return
+    around = []
+    for order, comparison in (("DESC", "<"), ("ASC", ">")):
+        nearest = c.query(f"""SELECT ?e (MAX(?d) AS ?day) WHERE {{ ?e a kjo:LeadersMeeting ;
+            kjo:earliestDate ?d FILTER(?e != ?r) }} GROUP BY ?e
+            HAVING (STR(MAX(?d)) {comparison} "{day[0]}") ORDER BY {order}(STR(?day)) ?e LIMIT 1""")
+        if nearest:
+            around.append({"term": ("uri", nearest[0][0].value), "date": nearest[0][1].value,
+                           "relation": N_("before") if comparison == "<" else N_("after")})
+    c.add_list(N_("The leaders' meetings before and after"), around)
+
+
+def _person_card(c: _Card) -> None:
+    """A person: birth, nationality, offices and terms, meetings and calls with counterparts."""
+    from kjgraph.i18n import N_
+
+    c.add_all(((N_("Born"), "schema:birthDate"), (N_("Nationality"), "schema:nationality")))
+    terms = [{"term": ("uri", row[0].value), "start": row[1].value, "end": row[2].value if row[2] else "",
+              "acting": row[3] is not None and row[3].value in ("true", "1"), "graphs": _graphs(row[4])}
+             for row in c.query("""SELECT ?office ?s ?e ?acting
+                (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?gs)
+                WHERE { ?t kjo:holder ?r ; kjo:office ?office ; schema:startDate ?s
+                        OPTIONAL { ?t schema:endDate ?e } OPTIONAL { ?t kjo:acting ?acting }
+                        OPTIONAL { GRAPH ?g { ?t kjo:holder ?r } } }
+                GROUP BY ?office ?s ?e ?acting ORDER BY ?s""")]
+    if terms:
+        c.rows.append((N_("Offices and terms"), terms))
+    c.add_list(N_("Meetings and calls with counterparts"), [
+        {"term": ("uri", row[0].value), "date": row[1].value, "kind": row[2].value,
+         "with": [w for w in row[3].value.split() if w]}
+        for row in c.query("""SELECT ?e (MAX(?d) AS ?day) (SAMPLE(?k) AS ?kind)
+            (GROUP_CONCAT(DISTINCT STR(?other); separator=" ") AS ?others) WHERE {
+            VALUES ?k { kjo:Summit kjo:SidelineMeeting kjo:BriefTalk kjo:LeaderCall }
+            ?e a ?k ; kjo:participation ?mine , ?theirs ; kjo:earliestDate ?d .
+            ?mine kjo:participant ?r ; kjo:inCapacityOf/kjo:office ?o1 .
+            ?theirs kjo:participant ?other ; kjo:inCapacityOf/kjo:office ?o2 .
+            ?o1 a kjo:LeaderOffice . ?o2 a kjo:LeaderOffice . FILTER(?o1 != ?o2) }
+            GROUP BY ?e ORDER BY ?day ?e""")])
+
+
+def _agreement_card(c: _Card) -> None:
+    """An agreement: parties, signature, force, status, topics and the events of its history."""
+    from kjgraph.i18n import N_
+
+    c.add_all(((N_("Parties"), "kjo:party"), (N_("Signatories"), "kjo:signatory"), (N_("Signed on"), "kjo:signedOn"),
+               (N_("Signed at"), "kjo:signedAt"), (N_("Agreed at"), "kjo:agreedAt"),
+               (N_("Entered into force"), "kjo:enteredIntoForce"), (N_("Terminated"), "kjo:terminatedOn"),
+               (N_("Status"), "kjo:status"), (N_("Topics"), "dcterms:subject")))
+    c.add_list(N_("History"), c.dated("""SELECT ?e (MIN(?d) AS ?day) WHERE {
+        { ?e kjo:refersTo ?r } UNION { ?e kjo:resultedIn ?r } UNION { ?r kjo:agreedAt ?e }
+        ?e a kjo:Event OPTIONAL { ?e kjo:earliestDate ?d } } GROUP BY ?e ORDER BY ?day ?e"""))
+
+
+def _place_card(c: _Card) -> None:
+    """A place: where it lies, its coordinates and what happened there (or within it)."""
+    from kjgraph.i18n import N_
+
+    c.add_all(((N_("In"), "schema:containedInPlace"), (N_("Latitude"), "geo:lat"), (N_("Longitude"), "geo:long")))
+    c.add_list(N_("What happened here"), c.dated("""SELECT ?e (MIN(?d) AS ?day) WHERE {
+        { ?e kjo:place ?r } UNION { ?e kjo:place ?p . ?p schema:containedInPlace+ ?r }
+        OPTIONAL { ?e kjo:earliestDate ?d } } GROUP BY ?e ORDER BY ?day ?e"""))
+
+
+def _other_card(c: _Card) -> None:
+    """Any other resource: its topics."""
+    from kjgraph.i18n import N_
+
+    c.add(N_("Topics"), "dcterms:subject")
+
+
+#: The card of each kind of resource (:func:`_kind`).
+_CARDS = {"event": _event_card, "person": _person_card, "agreement": _agreement_card, "place": _place_card,
+          "other": _other_card}
 
 
 def resource_page(store: ox.Store, iri: str, page: int = 1, page_size: int = PAGE_SIZE) -> dict[str, Any]:
     """:func:`describe` with the summary :func:`card`, the JSON-LD of the whole resource (every
     statement of it, not one page), the sources' titles and links (each source once), and the
-    statements with their mirrors (``schema:about`` for ``dcterms:subject`` …) folded into one row."""
-    r = describe(store, iri, page, page_size)
-    node = ox.NamedNode(iri)
-    r["card"] = card(store, iri)
-    own = _results(store, f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ {node} ?p ?o }}")
-    r["jsonld"] = _serialize(own, ox.RdfFormat.JSON_LD).decode() if own else "{}"
-    present = {(p, o) for p, o, _g in r["statements"]}
-    folded = []
-    for p, o, graphs in r["statements"]:
-        original = MIRRORS.get(p, "")
-        if p in MIRRORS and (original is None or (original, o) in present or
-                             (p == "https://schema.org/attendee")):
-            continue
-        folded.append((p, o, graphs))
-    r["statements_folded"] = folded
+    statements with their mirrors (``schema:about`` for ``dcterms:subject`` …) folded into one row.
+
+    Statements, inverse statements and the JSON-LD come from the resource's document
+    (:func:`kjgraph.server.documents.resource_document`), the same one query as its RDF."""
+    return _page_of(store, resource_document(store, iri), page, page_size)
+
+
+def _page_of(store: ox.Store, doc: ResourceDocument, page: int, page_size: int) -> dict[str, Any]:
+    """:func:`resource_page` from the resource's document."""
+    r, related = _described(store, doc, page, page_size)
+    r["card"] = card(store, doc.iri)
+    r["statements_folded"] = _folded(r["statements"])
     graphs = sorted({g for _h, vs in r["card"]["rows"] for v in vs for g in v["graphs"]}
-                    | {g for *_x, gs in r["statements"] for g in gs} | {g for *_x, gs in r["inverse"] for g in gs})
-    info: dict[str, dict[str, str]] = {}
-    if graphs:
-        for row in _rows(store, "SELECT ?g ?src ?title ?url ?date WHERE { VALUES ?g { "
-                         + " ".join(str(ox.NamedNode(g)) for g in graphs) + """ }
-                         ?g prov:wasDerivedFrom ?src OPTIONAL { ?src rdfs:label ?title }
-                         OPTIONAL { ?src schema:url ?url } OPTIONAL { ?src schema:datePublished ?date } }"""):
-            entry = info.setdefault(row[0].value, {"source": row[1].value})
-            for key, value in (("title", row[2]), ("url", row[3]), ("date", row[4])):
-                if value is not None:
-                    entry.setdefault(key, value.value)
+                    | {g for *_x, gs in r["statements"] + r["inverse"] for g in gs})
+    info = _source_info(store, graphs)
     r["source_info"] = info
     r["source_details"] = {v["source"]: v for v in info.values()}
     r["sources"].update({g: v["source"] for g, v in info.items()})
+    r["related_labels"] = labels_of(store, related + list(r["sources"].values()))
     r["related_labels"].update(r["card"]["labels"])
     return r
+
+
+def _folded(statements: list[tuple[str, Term | None, list[str]]]) -> list[tuple[str, Term | None, list[str]]]:
+    """``statements`` without the mirrors (:data:`MIRRORS`) of statements that are there too."""
+    present = {(p, o) for p, o, _g in statements}
+    folded = []
+    for p, o, graphs in statements:
+        original = MIRRORS.get(p, "")
+        if p in MIRRORS and (original is None or (original, o) in present or p == "https://schema.org/attendee"):
+            continue
+        folded.append((p, o, graphs))
+    return folded
+
+
+def _source_info(store: ox.Store, graphs: list[str]) -> dict[str, dict[str, str]]:
+    """For each named graph of ``graphs``: its ``source`` record and that record's ``title``,
+    ``url`` and ``date`` (published) where known."""
+    info: dict[str, dict[str, str]] = {}
+    if not graphs:
+        return info
+    for row in _rows(store, "SELECT ?g ?src ?title ?url ?date WHERE { VALUES ?g { "
+                     + " ".join(str(ox.NamedNode(g)) for g in graphs) + """ }
+                     ?g prov:wasDerivedFrom ?src OPTIONAL { ?src rdfs:label ?title }
+                     OPTIONAL { ?src schema:url ?url } OPTIONAL { ?src schema:datePublished ?date } }"""):
+        entry = info.setdefault(row[0].value, {"source": row[1].value})
+        for key, value in (("title", row[2]), ("url", row[3]), ("date", row[4])):
+            if value is not None:
+                entry.setdefault(key, value.value)
+    return info
 
 
 # ---------------------------------------------------------------- the home page and browsing
