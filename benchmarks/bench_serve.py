@@ -30,6 +30,7 @@ import http.client
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -195,6 +196,8 @@ def main() -> None:
     parser.add_argument("--kjgraph-args", default="", help="more options of kjgraph serve, e.g. '--result-cache 0' "
                         "(the worker round trip of every request, as for queries never seen before)")
     args = parser.parse_args()
+    # SIGTERM unwinds like Ctrl-C, so that the servers started below are stopped (finally)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
 

@@ -68,7 +68,7 @@ from kjgraph.iris import BASE
 from kjgraph.query import PREFIXES
 from kjgraph.server import httputil, pages, protocol, sparql
 from kjgraph.server import void as void_mod
-from kjgraph.server.cache import ResultCache
+from kjgraph.server.cache import KEEPABLE, ResponseCache, ResultCache
 from kjgraph.server.limits import LimitedHttpToolsProtocol
 from kjgraph.server.workers import ClientTracking, JobError, QueryTimeout, StoreSpec, WorkerPool
 
@@ -204,6 +204,8 @@ class Server:
         self.cache = Path(tempfile.mkdtemp(prefix="kjgraph-serve-"))
         # answers of repeated queries, without a worker (see cache.py); none when updates are enabled
         self.results = ResultCache(0 if config.update_token else config.result_cache)
+        # the same answers as sent, by raw request (cache.ResponseCache, in front of everything)
+        self.responses = ResultCache(self.results.max_bytes)
         self._summary: tuple[float, dict[str, Any]] | None = None
         self._home: dict[str, Any] | None = None
         self._plots: dict[tuple[str, str], bytes] = {}
@@ -217,6 +219,7 @@ class Server:
         """The workers moved to a new build: serve its dumps and manifest, drop derived caches."""
         self.config.use_build(spec)
         self.results.clear()
+        self.responses.clear()
         self._summary = None
         self._home = None
         self._plots.clear()
@@ -324,13 +327,16 @@ class Server:
         key = self.results.key(operation.text, operation.default_graphs, operation.named_graphs, operation.formats) \
             if operation.kind == "query" else None
         cached = self.results.get(key)
+        keepable: list[bool] | None = request.scope.get(KEEPABLE)  # see cache.ResponseCache
         if cached is not None:
+            if keepable is not None:
+                keepable.append(True)
             return _results_response(cached)
         if self.pool.full():
             raise Busy()
         if operation.kind == "update":
             return await self.sparql_update(request, operation)
-        return await self.sparql_query(operation, key)
+        return await self.sparql_query(operation, key, keepable)
 
     async def sparql_update(self, request: Request, operation: protocol.Operation) -> Response:
         """Run an update for a client with the operator's token: 204, or 403 without the token,
@@ -353,10 +359,12 @@ class Server:
         self._updated = time.time()
         return Response(status_code=204)
 
-    async def sparql_query(self, operation: protocol.Operation, key: Any = None) -> Response:
+    async def sparql_query(self, operation: protocol.Operation, key: Any = None,
+                           keepable: list[bool] | None = None) -> Response:
         """Run a query in a worker: 200 with the serialised result (``X-Result-Count``: its rows
         or triples), or 400 for a result over ``--result-limit``. The answer is kept in the
-        result cache under ``key`` (see :meth:`ResultCache.key`; ``None``: not kept)."""
+        result cache under ``key`` (see :meth:`ResultCache.key`; ``None``: not kept); if it was,
+        ``True`` is appended to ``keepable`` (:class:`ResponseCache` may keep the response)."""
         limit = self.config.result_limit
         result = await self.pool.run(("query", {
             "text": operation.text, "default_graphs": list(operation.default_graphs),
@@ -366,7 +374,8 @@ class Server:
             return _bad(f"the result has more than {limit:,} rows (or triples), the limit of this "
                         f"server (--result-limit {limit}); ask for fewer with LIMIT (at most "
                         f"{limit}) and page with OFFSET, or count with COUNT", 400)
-        self.results.put(key, result)
+        if self.results.put(key, result) and keepable is not None:
+            keepable.append(True)
         return _results_response(result)
 
     async def service_description(self, request: Request) -> Response:
@@ -836,7 +845,9 @@ def create_app(config: ServerConfig) -> Starlette:
         exception_handlers={Busy: busy, QueryTimeout: timeout, JobError: job_error, BadRequest: bad_request,
                             404: not_found},
         middleware=[
-            Middleware(ClientTracking),  # outermost: the pool sees the client and its disconnection
+            # outermost: an identical request again is answered from here (cache.py)
+            Middleware(ResponseCache, path=root + "sparql", answers=server.responses, max_body=config.max_body),
+            Middleware(ClientTracking),  # the pool sees the client and its disconnection
             Middleware(httputil.SecurityHeadersMiddleware),
             Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
                        allow_headers=["*"], max_age=600,
