@@ -54,7 +54,6 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from starlette.applications import Starlette
-from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -774,12 +773,22 @@ class CompressionMiddleware:
         async def vary(message: MutableMapping[str, Any]) -> None:
             # Every answer of these routes may be compressed (a small or HEAD one is not): say so always.
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(raw=message["headers"])
-                if "accept-encoding" not in {v.strip().lower() for v in headers.get("vary", "").split(",")}:
-                    headers.add_vary_header("Accept-Encoding")
+                _vary_accept_encoding(message)
             await send(message)
 
         await self.compress(scope, receive, vary)
+
+
+def _vary_accept_encoding(start: MutableMapping[str, Any]) -> None:
+    """Add ``Accept-Encoding`` to the ``Vary`` header of a response start message (in place,
+    on the raw pairs: the only header touched, so no MutableHeaders is built)."""
+    raw = start["headers"] = list(start.get("headers", []))
+    for index, (name, value) in enumerate(raw):
+        if name.lower() == b"vary":
+            if b"accept-encoding" not in {v.strip().lower() for v in value.split(b",")}:
+                raw[index] = (name, value + b", Accept-Encoding")
+            return
+    raw.append((b"vary", b"Accept-Encoding"))
 
 
 def create_app(config: ServerConfig) -> Starlette:

@@ -264,6 +264,10 @@ DEFAULT_CSP = ("default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-
                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
 
 
+_SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"SAMEORIGIN"),
+                     (b"referrer-policy", b"same-origin"))
+
+
 class SecurityHeadersMiddleware:
     """Headers every answer carries: ``X-Content-Type-Options: nosniff`` (no content
     sniffing of RDF or results as HTML), ``X-Frame-Options: SAMEORIGIN`` and, on HTML, a
@@ -279,12 +283,13 @@ class SecurityHeadersMiddleware:
 
         async def wrapped(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(raw=message["headers"])
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                if headers.get("content-type", "").startswith("text/html"):
-                    headers.setdefault("Content-Security-Policy", DEFAULT_CSP)
+                # on the raw (name, value) pairs: the header parsing of MutableHeaders costs more than this
+                raw = message["headers"] = list(message.get("headers", []))
+                present = {name.lower() for name, _ in raw}
+                raw.extend(pair for pair in _SECURITY_HEADERS if pair[0] not in present)
+                if b"content-security-policy" not in present and any(
+                        name.lower() == b"content-type" and value.startswith(b"text/html") for name, value in raw):
+                    raw.append((b"content-security-policy", DEFAULT_CSP.encode()))
             await send(message)
 
         await self.app(scope, receive, wrapped)
