@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from kjgraph.server.cache import ResultCache
+from kjgraph.server.cache import ENTRY_OVERHEAD, ResultCache
 from kjgraph.store import StoreLocation
 from tests.test_serve import PERSON, RUNAWAY, live_server
 
@@ -19,17 +19,28 @@ ANSWER = {"body": b"x" * 10, "media_type": "text/csv", "count": 1}
 
 
 def test_least_recently_used_answers_leave_first() -> None:
-    cache = ResultCache(max_bytes=400)  # entries up to 20 bytes
-    keys = [cache.key(f"ASK {{ <urn:{i}> ?p ?o }}", (), (), {"solutions": "json"}) for i in range(50)]
+    keys = [ResultCache(1).key(f"ASK {{ <urn:{i:02}> ?p ?o }}", (), (), {"solutions": "json"}) for i in range(50)]
+    entry = 10 + len("ASK { <urn:00> ?p ?o }") + len("solutionsjson") + ENTRY_OVERHEAD  # body, key, overhead
+    cache = ResultCache(max_bytes=40 * entry)  # entries up to 2 × entry bytes
     for key in keys:
-        cache.put(key, ANSWER)
-    assert cache.size <= 400 and len(cache) == 40
+        assert cache.put(key, ANSWER)
+    assert cache.size == 40 * entry and len(cache) == 40
     assert cache.get(keys[0]) is None and cache.get(keys[-1]) is not None
     cache.put(keys[10], ANSWER)  # used again: kept over older ones
-    cache.put(cache.key("ASK {}", (), (), {}), {**ANSWER, "body": b"y" * 21})  # over the entry cap
+    assert not cache.put(cache.key("ASK {}", (), (), {}), {**ANSWER, "body": b"y" * 2 * entry})  # over the cap
     assert len(cache) == 40
     cache.clear()
     assert len(cache) == 0 and cache.size == 0
+
+
+def test_a_large_key_counts_against_the_budget() -> None:
+    """A request far larger than its answer (a 1 MB form body for a 29-byte ``ASK``) fills the
+    budget with its key: the cache stays within ``max_bytes`` whatever its keys hold."""
+    cache = ResultCache(max_bytes=20 << 20)
+    for i in range(100):
+        cache.put(("POST", b"", b"query=ASK%7B%7D&pad=" + b"x" * (500_000 + i), ()), {**ANSWER, "body": b"y" * 29})
+    assert cache.size <= 20 << 20 and len(cache) == 20 * 2**20 // (500_000 + 29 + 300)
+    assert not cache.put(("POST", b"", b"x" * (1 << 20), ()), ANSWER)  # over the entry cap (1 MiB)
 
 
 def test_what_is_never_kept() -> None:

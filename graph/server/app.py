@@ -4,7 +4,10 @@ Stack: Starlette on uvicorn (uvloop + httptools). Starlette is a small, well-kep
 toolkit (routing, requests, CORS middleware) without an ORM or template opinions, and
 uvicorn is the reference ASGI server; together they add little per-request overhead,
 which matters because the SPARQL work itself happens in killable worker processes
-(:mod:`kjgraph.server.workers`) and the web process only routes and moves bytes.
+(:mod:`kjgraph.server.workers`) and the web process only routes and moves bytes. The same
+request to the SPARQL endpoint again is answered in front of all of it, from the answers as
+sent (:class:`kjgraph.server.cache.ResponseCache`); the middleware of its own (limits,
+compression, conditional requests, OPTIONS, security headers) is in :mod:`kjgraph.server.httputil`.
 
 IRIs. The public base ``https://w3id.org/kjgraph/`` maps onto the server's root
 (``--base-url``). Resource IRIs (``/id/…``, ``/graph/…``) name things, not documents,
@@ -46,12 +49,12 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import AsyncIterator, MutableMapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -59,7 +62,6 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette_compress import CompressMiddleware, add_compress_type
 from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header
 
@@ -135,57 +137,6 @@ class ServerConfig:
         self.dumps = build / "dumps"
         manifest = build / "manifest.json"
         self.manifest = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
-
-
-class LimitsMiddleware:
-    """Refuses before routing: path traversal (404), oversize bodies (413)."""
-
-    def __init__(self, app: Any, max_body: int):
-        self.app = app
-        self.max_body = max_body
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        raw = scope.get("raw_path") or scope["path"].encode()
-        decoded = unquote(unquote(raw.decode("latin-1")))
-        if any(seg in ("..", ".") for seg in decoded.replace("\\", "/").split("/")) or "\x00" in decoded:
-            await PlainTextResponse("not found", status_code=404)(scope, receive, send)
-            return
-        headers = dict(scope["headers"])
-        length = headers.get(b"content-length")
-        if length and length.isdigit() and int(length) > self.max_body:
-            await PlainTextResponse(f"request body of {int(length)} bytes exceeds the limit of "
-                                    f"{self.max_body} bytes", status_code=413)(scope, receive, send)
-            return
-        # Read the whole (bounded) body first, so a chunked upload cannot exceed the limit.
-        chunks: list[bytes] = []
-        size = 0
-        more = scope["method"] in ("POST", "PUT", "PATCH")
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            if size > self.max_body:
-                await PlainTextResponse(f"request body exceeds the limit of {self.max_body} bytes",
-                                        status_code=413)(scope, receive, send)
-                return
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        sent = False
-
-        async def replay() -> dict[str, Any]:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            message: dict[str, Any] = await receive()
-            return message
-
-        await self.app(scope, replay, send)
 
 
 class Server:
@@ -750,47 +701,6 @@ def query_page_context(endpoint: str, lang: str = "en") -> dict[str, Any]:
             "query_js": pages.Markup(pages.static_text("query.js"))}
 
 
-for _media in ("text/turtle", "application/n-triples", "application/n-quads", "application/trig",
-               "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-               "text/tab-separated-values"):
-    add_compress_type(_media)
-
-
-class CompressionMiddleware:
-    """Compression negotiated by Accept-Encoding (zstd, br, gzip; ``starlette-compress``, which
-    adds ``Vary: Accept-Encoding``), except under ``skip`` (dumps come compressed from files)."""
-
-    def __init__(self, app: Any, skip: str):
-        self.app = app
-        self.compress = CompressMiddleware(app, minimum_size=1024)
-        self.skip = skip
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.skip):
-            await self.app(scope, receive, send)
-            return
-
-        async def vary(message: MutableMapping[str, Any]) -> None:
-            # Every answer of these routes may be compressed (a small or HEAD one is not): say so always.
-            if message["type"] == "http.response.start":
-                _vary_accept_encoding(message)
-            await send(message)
-
-        await self.compress(scope, receive, vary)
-
-
-def _vary_accept_encoding(start: MutableMapping[str, Any]) -> None:
-    """Add ``Accept-Encoding`` to the ``Vary`` header of a response start message (in place,
-    on the raw pairs: the only header touched, so no MutableHeaders is built)."""
-    raw = start["headers"] = list(start.get("headers", []))
-    for index, (name, value) in enumerate(raw):
-        if name.lower() == b"vary":
-            if b"accept-encoding" not in {v.strip().lower() for v in value.split(b",")}:
-                raw[index] = (name, value + b", Accept-Encoding")
-            return
-    raw.append((b"vary", b"Accept-Encoding"))
-
-
 def create_app(config: ServerConfig) -> Starlette:
     """The ASGI application; the worker pool starts with it and stops with it."""
     server = Server(config)
@@ -862,10 +772,10 @@ def create_app(config: ServerConfig) -> Starlette:
                        allow_headers=["*"], max_age=600,
                        expose_headers=["X-Result-Count", "Retry-After", "Link", "ETag", "Last-Modified",
                                        "Content-Encoding", "Vary"]),
-            Middleware(CompressionMiddleware, skip=root + "dumps/"),
+            Middleware(httputil.CompressionMiddleware, skip=root + "dumps/"),
             Middleware(httputil.OptionsMiddleware, routes=routes),
             Middleware(httputil.ConditionalMiddleware, last_modified=server.last_modified),
-            Middleware(LimitsMiddleware, max_body=config.max_body),
+            Middleware(httputil.LimitsMiddleware, max_body=config.max_body),
         ],
     )
     app.state.server = server

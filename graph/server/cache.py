@@ -18,12 +18,12 @@ exact same request again (a client polling, a benchmark) costs only a dictionary
 parsing, routing and middleware are skipped too, which is most of the web process's time
 per request (about 120 of 140 µs for a cached ``ASK {}``).
 
->>> cache = ResultCache(max_bytes=1000)
+>>> cache = ResultCache(max_bytes=100_000)
 >>> key = cache.key("ASK {}", (), (), {"solutions": "json", "graph": None})
 >>> cache.put(key, {"body": b'{"boolean":true}', "media_type": "application/sparql-results+json", "count": 1})
 True
->>> cache.get(key)["count"], len(cache), cache.size
-(1, 1, 16)
+>>> cache.get(key)["count"], len(cache), cache.size  # body 16, key 6 + 18, overhead 256
+(1, 1, 296)
 >>> cache.key("SELECT (RAND() AS ?r) {}", (), (), {}) is None
 True
 """
@@ -43,15 +43,17 @@ class ResultCache:
     """A least-recently-used map of query answers within ``max_bytes`` of bodies.
 
     An answer is a dict with ``body`` (bytes; the worker's dict also has ``media_type`` and
-    ``count``, :class:`ResponseCache`'s ``status`` and ``headers``), kept as given; entries
-    larger than ``max_bytes // 20`` are not kept. ``max_bytes`` 0 keeps nothing.
+    ``count``, :class:`ResponseCache`'s ``status`` and ``headers``), kept as given. An entry
+    counts its body, the strings and bytes of its key (a query text, a request body: a key
+    can be far larger than its answer) and :data:`ENTRY_OVERHEAD`; entries larger than
+    ``max_bytes // 20`` are not kept. ``max_bytes`` 0 keeps nothing.
     """
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.max_entry = max_bytes // 20
         self.size = 0
-        self._entries: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[dict[str, Any], int]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -66,30 +68,46 @@ class ResultCache:
     def get(self, key: Hashable | None) -> dict[str, Any] | None:
         if key is None:
             return None
-        answer = self._entries.get(key)
-        if answer is not None:
-            self._entries.move_to_end(key)
-        return answer
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        self._entries.move_to_end(key)
+        return entry[0]
 
     def put(self, key: Hashable | None, answer: dict[str, Any]) -> bool:
-        """Keep ``answer`` under ``key`` (nothing for a ``None`` key or a body over the entry cap),
+        """Keep ``answer`` under ``key`` (nothing for a ``None`` key or an entry over the entry cap),
         dropping the least recently used answers beyond the budget; whether it was kept."""
-        size = len(answer["body"])
-        if key is None or size > self.max_entry:
+        if key is None:
+            return False
+        size = len(answer["body"]) + _bytes_in(key) + ENTRY_OVERHEAD
+        if size > self.max_entry:
             return False
         old = self._entries.pop(key, None)
         if old is not None:
-            self.size -= len(old["body"])
-        self._entries[key] = answer
+            self.size -= old[1]
+        self._entries[key] = (answer, size)
         self.size += size
         while self.size > self.max_bytes:
-            _, dropped = self._entries.popitem(last=False)
-            self.size -= len(dropped["body"])
+            _, (_, dropped) = self._entries.popitem(last=False)
+            self.size -= dropped
         return True
 
     def clear(self) -> None:
         self._entries.clear()
         self.size = 0
+
+
+#: Bytes counted for each entry besides its body and key (the dict, tuples and list that hold it).
+ENTRY_OVERHEAD = 256
+
+
+def _bytes_in(key: object) -> int:
+    """Characters and bytes of the strings and bytes in ``key`` (tuples followed)."""
+    if isinstance(key, (str, bytes)):
+        return len(key)
+    if isinstance(key, tuple):
+        return sum(_bytes_in(part) for part in key)
+    return 0
 
 
 #: Request headers that never change an answer's bytes (the body is part of the key itself).

@@ -885,6 +885,12 @@ class WorkerPool:
             if failures:
                 _log(f"staying on {self.spec.path}: {failures[0]}")
             return not failures
+        self._move_to(target, fresh)
+        return True
+
+    def _move_to(self, target: StoreSpec, fresh: list[Worker]) -> None:
+        """Make ``target`` the pool's build with the ``fresh`` workers started on it: idle
+        workers of the previous build retire now, busy ones when their job ends."""
         previous, self.spec = self.spec, target
         old = [w for w in self.workers if w.spec != target]
         for worker in old:
@@ -900,7 +906,6 @@ class WorkerPool:
                 self.on_switch(target)
             except Exception as exc:
                 _log(f"after the switch: {type(exc).__name__}: {exc}")
-        return True
 
 
 class _NotStarted(Exception):
