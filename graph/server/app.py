@@ -4,7 +4,10 @@ Stack: Starlette on uvicorn (uvloop + httptools). Starlette is a small, well-kep
 toolkit (routing, requests, CORS middleware) without an ORM or template opinions, and
 uvicorn is the reference ASGI server; together they add little per-request overhead,
 which matters because the SPARQL work itself happens in killable worker processes
-(:mod:`kjgraph.server.workers`) and the web process only routes and moves bytes.
+(:mod:`kjgraph.server.workers`) and the web process only routes and moves bytes. The same
+request to the SPARQL endpoint again is answered in front of all of it, from the answers as
+sent (:class:`kjgraph.server.cache.ResponseCache`); the middleware of its own (limits,
+compression, conditional requests, OPTIONS, security headers) is in :mod:`kjgraph.server.httputil`.
 
 IRIs. The public base ``https://w3id.org/kjgraph/`` maps onto the server's root
 (``--base-url``). Resource IRIs (``/id/…``, ``/graph/…``) name things, not documents,
@@ -46,21 +49,19 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import AsyncIterator, MutableMapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from starlette.applications import Starlette
-from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette_compress import CompressMiddleware, add_compress_type
 from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header
 
@@ -68,7 +69,7 @@ from kjgraph.iris import BASE
 from kjgraph.query import PREFIXES
 from kjgraph.server import httputil, pages, protocol, sparql
 from kjgraph.server import void as void_mod
-from kjgraph.server.cache import ResultCache
+from kjgraph.server.cache import KEEPABLE, ResponseCache, ResultCache
 from kjgraph.server.limits import LimitedHttpToolsProtocol
 from kjgraph.server.workers import ClientTracking, JobError, QueryTimeout, StoreSpec, WorkerPool
 
@@ -138,57 +139,6 @@ class ServerConfig:
         self.manifest = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
 
 
-class LimitsMiddleware:
-    """Refuses before routing: path traversal (404), oversize bodies (413)."""
-
-    def __init__(self, app: Any, max_body: int):
-        self.app = app
-        self.max_body = max_body
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        raw = scope.get("raw_path") or scope["path"].encode()
-        decoded = unquote(unquote(raw.decode("latin-1")))
-        if any(seg in ("..", ".") for seg in decoded.replace("\\", "/").split("/")) or "\x00" in decoded:
-            await PlainTextResponse("not found", status_code=404)(scope, receive, send)
-            return
-        headers = dict(scope["headers"])
-        length = headers.get(b"content-length")
-        if length and length.isdigit() and int(length) > self.max_body:
-            await PlainTextResponse(f"request body of {int(length)} bytes exceeds the limit of "
-                                    f"{self.max_body} bytes", status_code=413)(scope, receive, send)
-            return
-        # Read the whole (bounded) body first, so a chunked upload cannot exceed the limit.
-        chunks: list[bytes] = []
-        size = 0
-        more = scope["method"] in ("POST", "PUT", "PATCH")
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            if size > self.max_body:
-                await PlainTextResponse(f"request body exceeds the limit of {self.max_body} bytes",
-                                        status_code=413)(scope, receive, send)
-                return
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        sent = False
-
-        async def replay() -> dict[str, Any]:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            message: dict[str, Any] = await receive()
-            return message
-
-        await self.app(scope, replay, send)
-
-
 class Server:
     """The routes and their state (the worker pool, caches)."""
 
@@ -204,6 +154,8 @@ class Server:
         self.cache = Path(tempfile.mkdtemp(prefix="kjgraph-serve-"))
         # answers of repeated queries, without a worker (see cache.py); none when updates are enabled
         self.results = ResultCache(0 if config.update_token else config.result_cache)
+        # the same answers as sent, by raw request (cache.ResponseCache, in front of everything)
+        self.responses = ResultCache(self.results.max_bytes)
         self._summary: tuple[float, dict[str, Any]] | None = None
         self._home: dict[str, Any] | None = None
         self._plots: dict[tuple[str, str], bytes] = {}
@@ -217,6 +169,7 @@ class Server:
         """The workers moved to a new build: serve its dumps and manifest, drop derived caches."""
         self.config.use_build(spec)
         self.results.clear()
+        self.responses.clear()
         self._summary = None
         self._home = None
         self._plots.clear()
@@ -326,13 +279,16 @@ class Server:
         key = self.results.key(operation.text, operation.default_graphs, operation.named_graphs, operation.formats) \
             if operation.kind == "query" else None
         cached = self.results.get(key)
+        keepable: list[bool] | None = request.scope.get(KEEPABLE)  # see cache.ResponseCache
         if cached is not None:
+            if keepable is not None:
+                keepable.append(True)
             return _results_response(cached)
         if self.pool.full():
             raise Busy()
         if operation.kind == "update":
             return await self.sparql_update(request, operation)
-        return await self.sparql_query(operation, key)
+        return await self.sparql_query(operation, key, keepable)
 
     async def sparql_update(self, request: Request, operation: protocol.Operation) -> Response:
         """Run an update for a client with the operator's token: 204, or 403 without the token,
@@ -355,10 +311,12 @@ class Server:
         self._updated = time.time()
         return Response(status_code=204)
 
-    async def sparql_query(self, operation: protocol.Operation, key: Any = None) -> Response:
+    async def sparql_query(self, operation: protocol.Operation, key: Any = None,
+                           keepable: list[bool] | None = None) -> Response:
         """Run a query in a worker: 200 with the serialised result (``X-Result-Count``: its rows
         or triples), or 400 for a result over ``--result-limit``. The answer is kept in the
-        result cache under ``key`` (see :meth:`ResultCache.key`; ``None``: not kept)."""
+        result cache under ``key`` (see :meth:`ResultCache.key`; ``None``: not kept); if it was,
+        ``True`` is appended to ``keepable`` (:class:`ResponseCache` may keep the response)."""
         limit = self.config.result_limit
         result = await self.pool.run(("query", {
             "text": operation.text, "default_graphs": list(operation.default_graphs),
@@ -368,7 +326,8 @@ class Server:
             return _bad(f"the result has more than {limit:,} rows (or triples), the limit of this "
                         f"server (--result-limit {limit}); ask for fewer with LIMIT (at most "
                         f"{limit}) and page with OFFSET, or count with COUNT", 400)
-        self.results.put(key, result)
+        if self.results.put(key, result) and keepable is not None:
+            keepable.append(True)
         return _results_response(result)
 
     async def service_description(self, request: Request) -> Response:
@@ -742,37 +701,6 @@ def query_page_context(endpoint: str, lang: str = "en") -> dict[str, Any]:
             "query_js": pages.Markup(pages.static_text("query.js"))}
 
 
-for _media in ("text/turtle", "application/n-triples", "application/n-quads", "application/trig",
-               "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-               "text/tab-separated-values"):
-    add_compress_type(_media)
-
-
-class CompressionMiddleware:
-    """Compression negotiated by Accept-Encoding (zstd, br, gzip; ``starlette-compress``, which
-    adds ``Vary: Accept-Encoding``), except under ``skip`` (dumps come compressed from files)."""
-
-    def __init__(self, app: Any, skip: str):
-        self.app = app
-        self.compress = CompressMiddleware(app, minimum_size=1024)
-        self.skip = skip
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.skip):
-            await self.app(scope, receive, send)
-            return
-
-        async def vary(message: MutableMapping[str, Any]) -> None:
-            # Every answer of these routes may be compressed (a small or HEAD one is not): say so always.
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(raw=message["headers"])
-                if "accept-encoding" not in {v.strip().lower() for v in headers.get("vary", "").split(",")}:
-                    headers.add_vary_header("Accept-Encoding")
-            await send(message)
-
-        await self.compress(scope, receive, vary)
-
-
 def create_app(config: ServerConfig) -> Starlette:
     """The ASGI application; the worker pool starts with it and stops with it."""
     server = Server(config)
@@ -836,16 +764,18 @@ def create_app(config: ServerConfig) -> Starlette:
         exception_handlers={Busy: busy, QueryTimeout: timeout, JobError: job_error, BadRequest: bad_request,
                             404: not_found},
         middleware=[
-            Middleware(ClientTracking),  # outermost: the pool sees the client and its disconnection
+            # outermost: an identical request again is answered from here (cache.py)
+            Middleware(ResponseCache, path=root + "sparql", answers=server.responses, max_body=config.max_body),
+            Middleware(ClientTracking),  # the pool sees the client and its disconnection
             Middleware(httputil.SecurityHeadersMiddleware),
             Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
                        allow_headers=["*"], max_age=600,
                        expose_headers=["X-Result-Count", "Retry-After", "Link", "ETag", "Last-Modified",
                                        "Content-Encoding", "Vary"]),
-            Middleware(CompressionMiddleware, skip=root + "dumps/"),
+            Middleware(httputil.CompressionMiddleware, skip=root + "dumps/"),
             Middleware(httputil.OptionsMiddleware, routes=routes),
             Middleware(httputil.ConditionalMiddleware, last_modified=server.last_modified),
-            Middleware(LimitsMiddleware, max_body=config.max_body),
+            Middleware(httputil.LimitsMiddleware, max_body=config.max_body),
         ],
     )
     app.state.server = server

@@ -1,5 +1,6 @@
 """HTTP pieces of ``kjgraph serve`` that are not about SPARQL: IRIs in request paths,
-conditional requests, OPTIONS, security headers and the ``Authorization`` header.
+conditional requests, OPTIONS, security headers, the ``Authorization`` header, request
+limits (path traversal, body size) and compression.
 
 Each is a small pure function or an ASGI middleware, so it is tested on its own and
 applies to every route at once (RFC 9110 semantics; RFC 3986/3987 for paths).
@@ -20,11 +21,14 @@ import base64
 import email.utils
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Match
+from starlette_compress import CompressMiddleware, add_compress_type
 from werkzeug.http import parse_etags
 
 Scope = dict[str, Any]
@@ -264,6 +268,10 @@ DEFAULT_CSP = ("default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-
                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
 
 
+_SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"SAMEORIGIN"),
+                     (b"referrer-policy", b"same-origin"))
+
+
 class SecurityHeadersMiddleware:
     """Headers every answer carries: ``X-Content-Type-Options: nosniff`` (no content
     sniffing of RDF or results as HTML), ``X-Frame-Options: SAMEORIGIN`` and, on HTML, a
@@ -279,12 +287,107 @@ class SecurityHeadersMiddleware:
 
         async def wrapped(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(raw=message["headers"])
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                if headers.get("content-type", "").startswith("text/html"):
-                    headers.setdefault("Content-Security-Policy", DEFAULT_CSP)
+                # on the raw (name, value) pairs: the header parsing of MutableHeaders costs more than this
+                raw = message["headers"] = list(message.get("headers", []))
+                present = {name.lower() for name, _ in raw}
+                raw.extend(pair for pair in _SECURITY_HEADERS if pair[0] not in present)
+                if b"content-security-policy" not in present and any(
+                        name.lower() == b"content-type" and value.startswith(b"text/html") for name, value in raw):
+                    raw.append((b"content-security-policy", DEFAULT_CSP.encode()))
             await send(message)
 
         await self.app(scope, receive, wrapped)
+
+
+# ---------------------------------------------------------------- limits and compression
+
+class LimitsMiddleware:
+    """Refuses before routing: path traversal (404), oversize bodies (413)."""
+
+    def __init__(self, app: Any, max_body: int):
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw = scope.get("raw_path") or scope["path"].encode()
+        decoded = unquote(unquote(raw.decode("latin-1")))
+        if any(seg in ("..", ".") for seg in decoded.replace("\\", "/").split("/")) or "\x00" in decoded:
+            await PlainTextResponse("not found", status_code=404)(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length")
+        if length and length.isdigit() and int(length) > self.max_body:
+            await PlainTextResponse(f"request body of {int(length)} bytes exceeds the limit of "
+                                    f"{self.max_body} bytes", status_code=413)(scope, receive, send)
+            return
+        # Read the whole (bounded) body first, so a chunked upload cannot exceed the limit.
+        chunks: list[bytes] = []
+        size = 0
+        more = scope["method"] in ("POST", "PUT", "PATCH")
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_body:
+                await PlainTextResponse(f"request body exceeds the limit of {self.max_body} bytes",
+                                        status_code=413)(scope, receive, send)
+                return
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            message: dict[str, Any] = await receive()
+            return message
+
+        await self.app(scope, replay, send)
+
+
+for _media in ("text/turtle", "application/n-triples", "application/n-quads", "application/trig",
+               "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+               "text/tab-separated-values"):
+    add_compress_type(_media)
+
+
+class CompressionMiddleware:
+    """Compression negotiated by Accept-Encoding (zstd, br, gzip; ``starlette-compress``, which
+    adds ``Vary: Accept-Encoding``), except under ``skip`` (dumps come compressed from files)."""
+
+    def __init__(self, app: Any, skip: str):
+        self.app = app
+        self.compress = CompressMiddleware(app, minimum_size=1024)
+        self.skip = skip
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.skip):
+            await self.app(scope, receive, send)
+            return
+
+        async def vary(message: MutableMapping[str, Any]) -> None:
+            # Every answer of these routes may be compressed (a small or HEAD one is not): say so always.
+            if message["type"] == "http.response.start":
+                _vary_accept_encoding(message)
+            await send(message)
+
+        await self.compress(scope, receive, vary)
+
+
+def _vary_accept_encoding(start: MutableMapping[str, Any]) -> None:
+    """Add ``Accept-Encoding`` to the ``Vary`` header of a response start message (in place,
+    on the raw pairs: the only header touched, so no MutableHeaders is built)."""
+    raw = start["headers"] = list(start.get("headers", []))
+    for index, (name, value) in enumerate(raw):
+        if name.lower() == b"vary":
+            if b"accept-encoding" not in {v.strip().lower() for v in value.split(b",")}:
+                raw[index] = (name, value + b", Accept-Encoding")
+            return
+    raw.append((b"vary", b"Accept-Encoding"))
